@@ -1,0 +1,17 @@
+"""eventwatch: news in, a trustworthy record of security and cooperation events out.
+
+The public API (one function per CLI command)::
+
+    import eventwatch
+    report = eventwatch.ingest(["samples/articles"], db="demo.duckdb")
+    for e in eventwatch.events(db="demo.duckdb", dyad=("CHN", "PAK")):
+        print(e.date, e.code, e.source.code, e.target and e.target.code, e.sentence)
+"""
+from .api import (IngestReport, evaluate, events, export, extract, extract_articles, extract_text, ingest,
+                  read, summary)
+from .errors import EventwatchError
+from .records import Actor, Article, Drop, Event, Place
+
+__version__ = "0.1.0"
+__all__ = ["ingest", "extract", "extract_text", "extract_articles", "read", "events", "export", "evaluate",
+           "summary", "IngestReport", "EventwatchError", "Article", "Event", "Actor", "Place", "Drop"]

@@ -1,0 +1,228 @@
+"""The library's public functions: one per CLI command, used by the CLI, the tests and notebooks.
+
+>>> import eventwatch
+>>> report = eventwatch.ingest(["samples/articles"], db="demo.duckdb")
+>>> rows = eventwatch.events(db="demo.duckdb", dyad=("CHN", "PAK"), root="04")
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .errors import EventwatchError, error
+from .records import Article, Drop, Event
+from .settings import Settings
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: counts per outcome and every dropped input with its reason."""
+
+    added: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    replaced: int = 0
+    events: int = 0
+    drops: list[Drop] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def articles(self) -> int:
+        return self.added + self.duplicates + self.conflicts + self.replaced
+
+    def to_text(self) -> str:
+        parts = [f"{self.added} added", f"{self.duplicates} already stored"]
+        if self.replaced:
+            parts.append(f"{self.replaced} replaced")
+        if self.conflicts:
+            parts.append(f"{self.conflicts} conflicts (same id, different text: kept the stored one; --replace to overwrite)")
+        parts.append(f"{len(self.drops)} dropped")
+        lines = [f"{self.articles + len(self.drops)} inputs: " + ", ".join(parts) + f"; {self.events} events stored"
+                 f" in {self.seconds:.1f}s"]
+        if self.drops:
+            counts: dict[str, int] = {}
+            for d in self.drops:
+                counts[d.code] = counts.get(d.code, 0) + 1
+            lines.append("dropped: " + ", ".join(f"{c} x{n}" for c, n in sorted(counts.items())))
+            lines.extend("  " + str(d) for d in self.drops)
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {"added": self.added, "duplicates": self.duplicates, "conflicts": self.conflicts,
+                "replaced": self.replaced, "events": self.events, "seconds": round(self.seconds, 2),
+                "drops": [d.__dict__ for d in self.drops]}
+
+
+def _settings(db: str | None = None, **kw) -> Settings:
+    return Settings.load(db=db, **kw)
+
+
+def read(paths: Iterable[str | Path], *, encoding: str = "utf-8",
+         max_file_mb: int | None = None) -> Iterator[Article | Drop]:
+    """Articles (or drops) from files and folders: .txt, .html, .jsonl."""
+    from .ingest import read_paths
+
+    return read_paths(paths, encoding=encoding, max_file_mb=max_file_mb or _settings().max_file_mb)
+
+
+def extract_articles(articles: Iterable[Article], *, n_process: int | None = None,
+                     batch_size: int | None = None, model: str | None = None
+                     ) -> Iterator[tuple[Article, list[Event] | None, str | None]]:
+    """(article, events, error) for each article, in order, over worker processes."""
+    from .extract.pipeline import extract_many
+
+    s = _settings()
+    return extract_many(articles, n_process=n_process if n_process is not None else s.n_process,
+                        batch_size=batch_size or s.batch_size, model=model or s.model or None)
+
+
+def extract(paths: Iterable[str | Path] | str | Path, *, encoding: str = "utf-8", n_process: int | None = None,
+            on_drop: Callable[[Drop], None] | None = None) -> Iterator[Event]:
+    """Events of the articles in ``paths``, without touching any database.
+
+    >>> evs = list(eventwatch.extract("samples/articles/s001.txt"))
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    articles = []
+    for item in read(paths, encoding=encoding):
+        if isinstance(item, Drop):
+            if on_drop:
+                on_drop(item)
+            continue
+        articles.append(item)
+    for article, evs, err in extract_articles(articles, n_process=n_process if n_process is not None else 1):
+        if err:
+            if on_drop:
+                on_drop(Drop(article.source_path or article.id, "EW012", f"extraction failed: {err}",
+                             "report this article as a bug"))
+            continue
+        yield from evs
+
+
+def extract_text(text: str, *, published: str | None = None, title: str | None = None,
+                 id: str | None = None) -> list[Event]:
+    """Events of one article given as a string.
+
+    >>> eventwatch.extract_text("KABUL, May 2 (Reuters) - Police arrested two men on Tuesday.", published="2024-05-02")
+    """
+    from .extract.pipeline import extract as extract_one
+    from .text import prepare
+
+    return extract_one(prepare(text, id=id, title=title, published=published))
+
+
+def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str = "utf-8",
+           replace: bool = False, n_process: int | None = None, progress: bool = False) -> IngestReport:
+    """Read, extract and store articles. Idempotent: an article already stored is not stored again.
+
+    Bad inputs are reported in ``IngestReport.drops`` (and stored in the drops table); the batch goes on.
+    """
+    from .store import Store
+
+    t0 = time.perf_counter()
+    report = IngestReport()
+    s = _settings(db)
+    with Store(s.db) as store:
+        articles = []
+        for item in read(paths, encoding=encoding):
+            if isinstance(item, Drop):
+                report.drops.append(item)
+                store.add_drop(item)
+            else:
+                articles.append(item)
+        # skip the parse for articles already stored with the same text
+        todo = [a for a in articles if replace or not store.has_content(a.content_hash)]
+        report.duplicates += len(articles) - len(todo)
+        bar = _progress(len(todo)) if progress else None
+        for article, evs, err in extract_articles(todo, n_process=n_process):
+            if bar:
+                bar.update(1)
+            if err:
+                d = Drop(article.source_path or article.id, "EW012", f"extraction failed: {err}",
+                         "report this article as a bug")
+                report.drops.append(d)
+                store.add_drop(d)
+                continue
+            outcome = store.add(article, evs, replace=replace)
+            if outcome == "added":
+                report.added += 1
+                report.events += len(evs)
+            elif outcome == "replaced":
+                report.replaced += 1
+                report.events += len(evs)
+            elif outcome == "duplicate":
+                report.duplicates += 1
+            else:
+                report.conflicts += 1
+        if bar:
+            bar.close()
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _progress(total: int):
+    if total < 20:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="article", file=sys.stderr, desc="extracting")
+
+
+def events(*, db: str | None = None, **filters) -> list[Event]:
+    """Stored events matching the filters (see Store.events for the filter names)."""
+    from .store import Store
+
+    with Store(_settings(db).db, read_only=True) as store:
+        return store.events(**filters)
+
+
+def summary(*, db: str | None = None) -> dict:
+    """Counts for a readable overview: articles, events per root, top dyads, date range."""
+    from .store import Store
+
+    with Store(_settings(db).db, read_only=True) as store:
+        return store.summary()
+
+
+def export(path: str, *, fmt: str = "csv", db: str | None = None, **filters) -> int:
+    """Write stored events to ``path`` as csv, parquet or jsonl; returns the number of events."""
+    from .store import Store
+
+    if fmt not in ("csv", "parquet", "jsonl"):
+        raise error("EW042", value=fmt)
+    with Store(_settings(db).db, read_only=True) as store:
+        return store.export(path, fmt, **filters)
+
+
+def evaluate(gold_path: str | Path, *, errors_path: str | None = None, n_process: int | None = None):
+    """Extract the gold file's articles and score them (conventions in shared/eval/README.md)."""
+    from .evaluate import load_gold, score
+    from .extract import dates  # noqa: F401  (fail early if the extraction stage is broken)
+    from .text import prepare
+
+    gold = load_gold(str(gold_path))
+    articles = [prepare(g["text"], id=g["id"], title=g.get("title"), published=g.get("published"))
+                for g in gold]
+    predicted: dict[str, list[Event]] = {}
+    for article, evs, err in extract_articles(articles, n_process=n_process):
+        if err:
+            raise EventwatchError("EW012", f"extraction failed on gold article {article.id}: {err}",
+                                  "report this article as a bug")
+        predicted[article.id] = evs
+    report = score(gold, predicted)
+    if errors_path:
+        report.write_errors(errors_path)
+    return report
+
+
+def events_to_jsonl(evs: Iterable[Event], fh) -> int:
+    n = 0
+    for e in evs:
+        fh.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
+        n += 1
+    return n

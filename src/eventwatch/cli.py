@@ -1,0 +1,217 @@
+"""Command line: thin wrappers over eventwatch.api (one function per command).
+
+Every command prints coded errors (``EW0xx ... (hint: ...)``) to stderr and exits 2 on them.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+
+from . import api
+from .errors import EventwatchError
+
+EVENT_COLUMNS = ["date", "code", "root", "source", "target", "location", "mode", "negated", "sentence"]
+
+
+def _add_db(p):
+    p.add_argument("--db", help="DuckDB file (default: $EVENTWATCH_DB or ./eventwatch.duckdb)")
+
+
+def _add_filters(p):
+    p.add_argument("--country", help="events whose source or target is this country (ISO alpha-3)")
+    p.add_argument("--source", help="source country")
+    p.add_argument("--target", help="target country")
+    p.add_argument("--dyad", nargs=2, metavar=("A", "B"), help="events between two countries, both directions")
+    p.add_argument("--code", help="CAMEO code or prefix (e.g. 18 or 183)")
+    p.add_argument("--root", help="CAMEO root code, two digits (e.g. 04)")
+    p.add_argument("--since", help="first date, YYYY-MM-DD")
+    p.add_argument("--until", help="last date, YYYY-MM-DD")
+    p.add_argument("--text", help="case-insensitive search in the evidence sentence")
+    p.add_argument("--mode", choices=["asserted", "intent", "hypothetical", "reference"])
+    p.add_argument("--include-negated", action="store_true", help="also show events the text says did not happen")
+    p.add_argument("--limit", type=int, default=None)
+
+
+def _filters(a) -> dict:
+    f = {k: getattr(a, k) for k in ("country", "source", "target", "code", "root", "since", "until", "text", "mode")}
+    f["dyad"] = tuple(a.dyad) if a.dyad else None
+    f["include_negated"] = a.include_negated
+    f["limit"] = a.limit
+    return {k: v for k, v in f.items() if v not in (None, False)}
+
+
+def _actor(a) -> str:
+    if not a:
+        return "-"
+    return f"{a.country or '---'} {a.sector or '---'}" + (f" ({a.name})" if a.name else "")
+
+
+def _place(p) -> str:
+    return f"{p.name}, {p.country}" if p else "-"
+
+
+def cmd_ingest(a):
+    """Ingest files or folders. Example: eventwatch ingest samples/articles --db demo.duckdb"""
+    report = api.ingest(a.paths, db=a.db, encoding=a.encoding, replace=a.replace, n_process=a.workers,
+                        progress=not a.quiet)
+    print(report.to_text() if not a.json else json.dumps(report.to_dict(), indent=2))
+    return 1 if report.drops and a.strict else 0
+
+
+def cmd_extract(a):
+    """Print the events of articles as JSONL, without touching the database.
+    Example: eventwatch extract samples/articles/s001.txt"""
+    drops = []
+    n = api.events_to_jsonl(api.extract(a.paths, encoding=a.encoding, n_process=a.workers, on_drop=drops.append),
+                            sys.stdout)
+    for d in drops:
+        print(str(d), file=sys.stderr)
+    print(f"{n} events", file=sys.stderr)
+    return 1 if drops and not n else 0
+
+
+def cmd_events(a):
+    """Query stored events. Example: eventwatch events --dyad CHN PAK --root 04"""
+    evs = api.events(db=a.db, **_filters(a))
+    _print_events(evs, a.format)
+    return 0
+
+
+def _print_events(evs, fmt):
+    if fmt == "json":
+        api.events_to_jsonl(evs, sys.stdout)
+    elif fmt == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(["event_id", "article_id", "date", "code", "root", "source_country", "source_sector",
+                    "target_country", "target_sector", "location", "mode", "negated", "sentence"])
+        for e in evs:
+            w.writerow([e.event_id, e.article_id, e.date, e.code, e.root,
+                        e.source.country if e.source else "", e.source.sector if e.source else "",
+                        e.target.country if e.target else "", e.target.sector if e.target else "",
+                        e.location.name if e.location else "", e.mode, e.negated, e.sentence])
+    else:
+        for e in evs:
+            neg = " NOT" if e.negated else ""
+            print(f"{e.date or '????-??-??'}  {e.code:<5}{neg} {_actor(e.source)} -> {_actor(e.target)}"
+                  f"  @ {_place(e.location)}  [{e.mode}] {e.code_name or ''}")
+            print(f"    \u201c{_shorten(e.sentence)}\u201d  ({e.article_id})")
+        print(f"{len(evs)} events", file=sys.stderr)
+
+
+def _shorten(s: str, n: int = 160) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "\u2026"
+
+
+def cmd_export(a):
+    """Write stored events. Example: eventwatch export --format parquet events.parquet"""
+    n = api.export(a.path, fmt=a.format, db=a.db, **_filters(a))
+    print(f"{n} events written to {a.path}", file=sys.stderr)
+    return 0
+
+
+def cmd_evaluate(a):
+    """Score extraction against a gold file. Example: eventwatch evaluate ../shared/eval/dev.jsonl"""
+    report = api.evaluate(a.gold, errors_path=a.errors, n_process=a.workers)
+    print(json.dumps(report.to_dict(), indent=2) if a.json else report.to_text())
+    return 0
+
+
+def cmd_summary(a):
+    """Overview of a database. Example: eventwatch summary --db demo.duckdb"""
+    s = api.summary(db=a.db)
+    print(format_summary(s))
+    if a.examples:
+        evs = api.events(db=a.db, limit=a.examples, mode="asserted")
+        print("\nExample events:")
+        _print_events(evs, "table")
+    return 0
+
+
+def format_summary(s: dict) -> str:
+    lines = [f"articles: {s.get('articles', 0)}   events: {s.get('events', 0)}   dropped inputs: {s.get('drops', 0)}"]
+    dr = s.get("date_range")
+    if dr:
+        lines.append(f"dates: {dr[0]} .. {dr[1]}")
+    roots = s.get("roots") or s.get("events_per_root") or []
+    if roots:
+        lines.append("\nevents per CAMEO root:")
+        for r in roots:
+            if isinstance(r, dict):
+                lines.append(f"  {r.get('root')}  {r.get('name', ''):<38} {r.get('count')}")
+            else:
+                lines.append("  " + "  ".join(str(x) for x in r))
+    dyads = s.get("top_dyads") or []
+    if dyads:
+        lines.append("\ntop dyads (source -> target):")
+        for d in dyads:
+            if isinstance(d, dict):
+                lines.append(f"  {d.get('source_country') or '---'} -> {d.get('target_country') or '---'}  {d.get('count')}")
+            else:
+                lines.append("  " + "  ".join(str(x) for x in d))
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="eventwatch", description="News in, coded security and cooperation events out.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    q = sub.add_parser("ingest", help="read, extract and store articles", description=cmd_ingest.__doc__)
+    q.add_argument("paths", nargs="+", help="files or folders (.txt, .html, .jsonl)")
+    _add_db(q)
+    q.add_argument("--encoding", default="utf-8")
+    q.add_argument("--replace", action="store_true", help="overwrite stored articles whose text changed")
+    q.add_argument("--workers", type=int, default=None, help="worker processes (default: 2)")
+    q.add_argument("--quiet", action="store_true", help="no progress bar")
+    q.add_argument("--json", action="store_true", help="print the report as JSON")
+    q.add_argument("--strict", action="store_true", help="exit 1 when any input was dropped")
+    q.set_defaults(func=cmd_ingest)
+
+    q = sub.add_parser("extract", help="print events of articles as JSONL (no database)", description=cmd_extract.__doc__)
+    q.add_argument("paths", nargs="+")
+    q.add_argument("--encoding", default="utf-8")
+    q.add_argument("--workers", type=int, default=1)
+    q.set_defaults(func=cmd_extract)
+
+    q = sub.add_parser("events", help="query stored events", description=cmd_events.__doc__)
+    _add_db(q)
+    _add_filters(q)
+    q.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    q.set_defaults(func=cmd_events)
+
+    q = sub.add_parser("export", help="write stored events to a file", description=cmd_export.__doc__)
+    q.add_argument("path")
+    q.add_argument("--format", choices=["csv", "parquet", "jsonl"], default="csv")
+    _add_db(q)
+    _add_filters(q)
+    q.set_defaults(func=cmd_export)
+
+    q = sub.add_parser("evaluate", help="score extraction against a gold file", description=cmd_evaluate.__doc__)
+    q.add_argument("gold")
+    q.add_argument("--errors", help="write false positives and negatives to this JSONL file")
+    q.add_argument("--workers", type=int, default=None)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_evaluate)
+
+    q = sub.add_parser("summary", help="overview of a database", description=cmd_summary.__doc__)
+    _add_db(q)
+    q.add_argument("--examples", type=int, default=5, help="example events to show")
+    q.set_defaults(func=cmd_summary)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except EventwatchError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `eventwatch events | head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

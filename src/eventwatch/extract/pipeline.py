@@ -1,0 +1,366 @@
+"""Article -> [Event]: parse, code, then attach actors' countries, dates and places.
+
+Boilerplate blocks are blanked out (replaced by spaces) before parsing, so every character offset that
+spaCy reports is an offset into ``Article.text`` and evidence spans need no remapping. Batches run over
+worker processes that each load the model once (``extract_many``).
+"""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from typing import Iterable, Iterator
+
+from ..records import ASSERTED, INTENT, REFERENCE, Actor, Article, Event, Place
+from . import codebook, countries, dates, nlp
+from .actors import ArticleActors, Resolved
+from .coding import Candidate, code_sentence
+
+# Roots whose events happen somewhere physical; other roots (statements, appeals, threats...) get a place
+# only when the sentence places the speaker (conventions section 6).
+PHYSICAL_ROOTS = {"04", "06", "07", "08", "09", "14", "15", "16", "17", "18", "19", "20"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+PLACE_PREPS = {"in", "at", "near", "on", "outside", "across", "into", "to", "inside", "from", "around", "off"}
+STATEMENT_ROOTS = {"01", "02", "03", "10", "11", "12", "13", "16"}
+PRECISION_RANK = {"city": 0, "district": 1, "province": 2, "sea": 3, "country": 4}
+
+
+def masked_text(article: Article, dateline_end: int | None = None) -> str:
+    """The article text with every non-body block, and the dateline itself, replaced by spaces.
+
+    Offsets stay those of ``Article.text``. The dateline goes because "BEIJING, Aug. 24 (Xinhua) --"
+    otherwise parses as the subject of the first sentence.
+    """
+    text = article.text
+    chars = [" " if not c.isspace() else c for c in text]
+    if article.blocks:
+        for b in article.blocks:
+            if b.kind == "body":
+                chars[b.start:b.end] = text[b.start:b.end]
+    else:
+        chars = list(text)
+    end = _dateline_end(article) if dateline_end is None else dateline_end
+    if end:
+        body = article.body_blocks()
+        start = body[0].start if body else 0
+        chars[start:end] = [" " if not c.isspace() else c for c in text[start:end]]
+    return "".join(chars)
+
+
+def _dateline_end(article: Article) -> int:
+    try:
+        from ..text import parse_dateline
+    except ImportError:  # pragma: no cover - text stage always ships
+        return 0
+    body = article.body_blocks()
+    start = body[0].start if body else 0
+    dl = parse_dateline(article.text[start:])
+    return start + dl.end if dl else 0
+
+
+def _article_countries(doc, skip_before: int) -> list[str]:
+    """Countries in order of first mention (names, demonyms, capitals as subjects)."""
+    seen: list[str] = []
+    for ent in doc.ents:
+        if ent.label_ not in ("GPE", "NORP", "ORG", "LOC") or ent.start_char < skip_before:
+            continue
+        c = countries.country_any(ent.text)
+        if c and c not in seen:
+            seen.append(c)
+    if not seen:  # lower-case text has no entities: fall back to the dictionary on tokens
+        for t in doc:
+            if t.is_alpha and len(t) > 3:
+                c = countries.country_by_name(t.text) or countries.country_by_demonym(t.text)
+                if c and c not in seen:
+                    seen.append(c)
+    return seen
+
+
+def _home_country(article: Article, doc, found: list[str]) -> str | None:
+    if article.dateline_place:
+        c = countries.country_by_capital(article.dateline_place) or countries.country_by_name(article.dateline_place)
+        if c:
+            return c
+        place = _gazetteer().lookup(article.dateline_place, found)
+        if place and place.country:
+            return place.country
+    return found[0] if found else None
+
+
+def _gazetteer():
+    from .places import gazetteer
+
+    return gazetteer()
+
+
+class _ArticleState:
+    """Per-article context shared by the sentences: countries, home country, places already geocoded."""
+
+    def __init__(self, article: Article, doc, skip_before: int):
+        self.article = article
+        self.doc = doc
+        self.skip_before = skip_before
+        self.countries = _article_countries(doc, skip_before)
+        self.home = _home_country(article, doc, self.countries)
+        hint = ([self.home] if self.home else []) + [c for c in self.countries if c != self.home]
+        self.hint = hint
+        self.place_cache: dict[str, Place | None] = {}
+        self.event_place: Place | None = None  # the most specific place of the article's violent events
+
+    def geocode(self, name: str) -> Place | None:
+        key = name.strip()
+        if key not in self.place_cache:
+            self.place_cache[key] = _gazetteer().lookup(key, self.hint)
+        return self.place_cache[key]
+
+
+def extract_doc(article: Article, doc, skip_before: int = 0) -> list[Event]:
+    """Code an already-parsed article (``doc`` over ``masked_text(article)``)."""
+    st = _ArticleState(article, doc, skip_before)
+    actors = ArticleActors(doc, home_country=st.home)
+    events: list[Event] = []
+    index = -1
+    pending_places: list[tuple[Event, Candidate]] = []
+    for sent in doc.sents:
+        if not sent.text.strip():
+            continue
+        index += 1
+        if sent.end_char <= skip_before:
+            continue
+        # speakers first, so that "it" and "he" inside the sentence find them
+        for t in sent:
+            if t.dep_ in ("nsubj",) and t.head.lemma_.lower() in ("say", "tell", "add", "announce") and t.pos_ != "PRON":
+                actors.resolve(t)
+        cands = code_sentence(sent, actors, skip_before=skip_before)
+        if not cands:
+            continue
+        date_exprs = dates.find_dates(sent.text, article.published) if article.published else []
+        for cand in cands:
+            ev = _to_event(article, st, sent, index, cand, cands, date_exprs)
+            if ev is None:
+                continue
+            events.append(ev)
+            if ev.location is None and ev.root in ("18", "19", "20") and ev.mode != REFERENCE:
+                pending_places.append((ev, cand))
+    # events whose sentence names no place take the article's violent-event place (conventions 6)
+    if st.event_place is not None:
+        for ev, cand in pending_places:
+            ev.location = st.event_place
+            _fill_place_country(ev, cand)
+    for n, ev in enumerate(events):
+        ev.event_id = f"{article.id}:{ev.sentence_index}:{n}"
+    return events
+
+
+def _subtree_range(tok) -> tuple[int, int]:
+    sub = list(tok.subtree)
+    return sub[0].idx, sub[-1].idx + len(sub[-1])
+
+
+def _to_event(article, st, sent, index, cand: Candidate, all_cands, date_exprs) -> Event | None:
+    code = cand.code
+    info = codebook.info(code) if codebook.is_valid(code) else None
+    if info is None:
+        return None
+    root = info.root
+    date, precision, drop = _date_for(article, sent, cand, all_cands, date_exprs)
+    if drop:
+        return None
+    place = _place_for(st, sent, cand, root)
+    if place is not None and root in ("18", "19", "20") and cand.mode != REFERENCE:
+        if st.event_place is None or PRECISION_RANK.get(place.precision, 9) < PRECISION_RANK.get(
+                st.event_place.precision, 9):
+            st.event_place = place
+    src = cand.source.actor if cand.source else None
+    tgt = cand.target.actor if cand.target else None
+    raw = sent.text
+    start = sent.start_char + (len(raw) - len(raw.lstrip()))
+    text = raw.strip()
+    ev = Event(
+        article_id=article.id, sentence_index=index,
+        span=(start, start + len(text)), sentence=text,
+        code=code, root=root, quad_class=info.quad_class, goldstein=info.goldstein, plover=info.plover,
+        source=_copy(src), target=_copy(tgt), date=date, date_precision=precision, location=place,
+        negated=cand.negated, mode=cand.mode, confidence=cand.confidence, code_name=info.name,
+        trigger=cand.trigger.text, rule=cand.rule, published=article.published)
+    _fill_place_country(ev, cand)
+    if ev.source and ev.source.country is None and ev.source.sector not in ("IGO", "NGO") and cand.source.needs_place_country:
+        ev.source.country = st.home
+    if ev.target and ev.target.country is None and ev.target.sector not in ("IGO", "NGO") and cand.target.needs_place_country:
+        ev.target.country = st.home
+    return ev
+
+
+def _copy(a: Actor | None) -> Actor | None:
+    return Actor(a.text, a.name, a.country, a.sector) if a else None
+
+
+def _fill_place_country(ev: Event, cand: Candidate):
+    """Unknown perpetrators and victims take the country where the event happened (conventions 3)."""
+    if ev.location is None or not ev.location.country:
+        return
+    for actor, res in ((ev.source, cand.source), (ev.target, cand.target)):
+        if actor is not None and res is not None and res.needs_place_country:
+            actor.country = ev.location.country
+            if res.actor.country is None:  # later mentions ("the perpetrators") resolve to the same actor
+                res.actor.country = ev.location.country
+                res.needs_place_country = False
+
+
+def _date_owner(sent, expr):
+    """The verb (or event noun) a date expression belongs to: "on Tuesday" -> the verb it modifies,
+    "yesterday's attack" -> the noun "attack"."""
+    from .coding import lexicon_lemma, noun_rules
+
+    base = sent.start_char
+    toks = [t for t in sent if base + expr.start <= t.idx < base + expr.end]
+    if not toks:
+        return None
+    t = toks[0]
+    while t.head is not t and (t.head.idx >= base + expr.start and t.head.idx < base + expr.end):
+        t = t.head  # climb out of the expression itself
+    h = t.head
+    for _ in range(8):
+        if h.pos_ in ("VERB", "AUX") or h.pos_ == "NOUN" and lexicon_lemma(h, noun_rules()):
+            return h
+        if h.head is h:
+            return h
+        h = h.head
+    return h
+
+
+def _date_for(article, sent, cand: Candidate, all_cands, exprs) -> tuple[str | None, str | None, bool]:
+    """(date, precision, drop). Conventions section 5: the date of the event's own clause, else the date
+    of the clause reporting it (statements are dated to the statement), else the dateline. Historical
+    context (dated only by month or year, or outside the news window) is dropped (2.4)."""
+    if not article.published:
+        return None, None, False
+    if not exprs:
+        return article.published, "day", False
+    trig = cand.trigger
+    # the verb whose clause dates this event: the trigger, or for nominal events their light/result verb
+    anchors = [trig]
+    if trig.pos_ == "NOUN" and cand.mode != REFERENCE:
+        anchors.append(trig.head)
+    for a in list(anchors):
+        if a.dep_ == "conj":  # "condemned the attack on Tuesday and urged ...": coordinated verbs share it
+            anchors.append(a.head)
+    owners = [(e, _date_owner(sent, e)) for e in exprs]
+    intent = cand.mode == INTENT and cand.rule.endswith(("intent", "threat", "refuse"))
+    if intent:
+        # statements of intent are dated to the statement, never to the future action
+        gov = cand.governor
+        govs = [gov, gov.head] if gov is not None and gov.dep_ == "conj" else [gov]
+        mine = [e for e, o in owners if e.kind == "day" and o is not None and gov is not None and o in govs]
+        return (mine[0].date, "day", False) if mine else (article.published, "day", False)
+    mine = [e for e, o in owners if o is not None and any(o == a for a in anchors)]
+    if not mine:
+        # a date on an event noun inside the event's own phrase ("in an attack on a village on Saturday",
+        # "condemned the attack on Tuesday"), but "yesterday's attack" is that attack's date only when the
+        # event is not a statement about it
+        sub = set(t.i for t in trig.subtree)
+        statement = cand.code[:2] in STATEMENT_ROOTS
+        mine = [e for e, o in owners if o is not None and o.pos_ == "NOUN" and o.i in sub
+                and not (statement and e.text.lower().endswith(("'s", "’s")))]
+    if not mine:
+        # a date on a clause above the event ("said on Friday that ...") dates it too
+        ancestors = set(t.i for t in trig.ancestors)
+        mine = [e for e, o in owners if o is not None and o.i in ancestors and e.kind == "day"]
+    if not mine:
+        return article.published, "day", False
+    e = mine[0]
+    if e.kind == "day":
+        return e.date, e.precision or "day", False
+    if e.kind == "historical":
+        return None, e.precision, cand.mode != REFERENCE
+    if e.kind == "vague":
+        return None, e.precision, False
+    return article.published, "day", False
+
+
+def _place_for(st: _ArticleState, sent, cand: Candidate, root: str) -> Place | None:
+    lo, hi = _subtree_range(cand.trigger)
+    best: Place | None = None
+    physical = root in PHYSICAL_ROOTS or cand.mode == REFERENCE
+    for ent in sent.ents:
+        if ent.label_ not in PLACE_LABELS or ent.start_char < st.skip_before:
+            continue
+        within = lo <= ent.start_char and ent.end_char <= hi
+        prep = ent.root.head if ent.root.dep_ == "pobj" else None
+        placed = prep is not None and prep.lower_ in PLACE_PREPS
+        if not physical and not (within and placed):
+            continue
+        if physical and not placed and not within:
+            continue
+        if ent.root.dep_ in ("nsubj", "nsubjpass", "poss") or ent.root.dep_ == "compound" and ent.root.head.dep_ in ("nsubj",):
+            continue  # "Islamabad said", "Pakistan's army": actors, not places
+        place = st.geocode(ent.text)
+        if place is None:
+            continue
+        if place.precision == "country" and not physical:
+            continue
+        if best is None or (within, -PRECISION_RANK.get(place.precision, 9)) > (
+                True, -PRECISION_RANK.get(best.precision, 9)):
+            best = place
+    return best
+
+
+# ---- batching ----------------------------------------------------------------------------------------
+
+def extract(article: Article, *, model: str | None = None) -> list[Event]:
+    """Events of one article.
+
+    >>> from eventwatch.text import prepare
+    >>> evs = extract(prepare("KABUL, May 2 (Reuters) - Police arrested two men on Tuesday."))
+    """
+    nlp_ = nlp.load(model or None)
+    end = _dateline_end(article)
+    doc = nlp_(masked_text(article, end))
+    return extract_doc(article, doc, end)
+
+
+def _worker_init(model):
+    nlp.load(model or None)
+    _gazetteer()
+    codebook.codebook()
+
+
+def _worker_run(batch: list[Article], model=None) -> list[tuple[str, list[Event] | None, str | None]]:
+    nlp_ = nlp.load(model or None)
+    out = []
+    ends = [_dateline_end(a) for a in batch]
+    texts = [masked_text(a, e) for a, e in zip(batch, ends)]
+    for a, doc, end in zip(batch, nlp_.pipe(texts, batch_size=16), ends):
+        try:
+            out.append((a.id, extract_doc(a, doc, end), None))
+        except Exception as exc:  # one bad article must not stop the batch
+            out.append((a.id, None, f"{type(exc).__name__}: {exc}"))
+    return out
+
+
+def extract_many(articles: Iterable[Article], *, n_process: int = 1, batch_size: int = 16,
+                 model: str | None = None) -> Iterator[tuple[Article, list[Event] | None, str | None]]:
+    """Yield (article, events, error) for each article, in input order, over ``n_process`` workers."""
+    arts = list(articles)
+    batches = [arts[i:i + batch_size] for i in range(0, len(arts), batch_size)]
+    by_id = {}
+    if n_process <= 1 or len(batches) <= 1:
+        _worker_init(model)
+        results = (_worker_run(b, model) for b in batches)
+    else:
+        import multiprocessing as mp
+        from functools import partial
+
+        ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
+        pool = ctx.Pool(n_process, initializer=_worker_init, initargs=(model,))
+        results = pool.imap(partial(_worker_run, model=model), batches)
+    i = 0
+    try:
+        for batch, res in zip(batches, results):
+            for a, (aid, evs, err) in zip(batch, res):
+                yield a, evs, err
+                i += 1
+    finally:
+        if n_process > 1 and len(batches) > 1:
+            pool.close()
+            pool.join()
+    del by_id

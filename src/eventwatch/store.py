@@ -1,0 +1,500 @@
+"""DuckDB storage of articles, events and dropped inputs: the only module that speaks SQL.
+
+>>> with Store(":memory:") as store:
+...     store.add(article, events)            # "added" | "duplicate" | "conflict" | "replaced"
+...     store.events(dyad=("CHN", "PAK"), code="04", since="2024-01-01")
+
+Every write of an article (the article row and all its events) is one transaction, so a
+failure never leaves half an article behind. Schema changes are numbered migrations recorded
+in ``schema_migrations``; filter values are always bound as parameters, never formatted into SQL.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+from typing import Any, Iterable
+
+import duckdb
+
+from .errors import error
+from .records import MODES, Actor, Article, Block, Drop, Event, Place
+
+# ---- schema -------------------------------------------------------------------------------------------
+
+# Numbered migrations, applied in order, each in its own transaction. Append; never edit a shipped one.
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (1, [
+        """CREATE TABLE articles (
+            id VARCHAR PRIMARY KEY, title VARCHAR, published DATE, url VARCHAR, agency VARCHAR,
+            dateline_place VARCHAR, source_path VARCHAR, source_format VARCHAR, content_hash VARCHAR,
+            text VARCHAR, blocks JSON, ingested_at TIMESTAMP DEFAULT current_timestamp, n_events INTEGER)""",
+        "CREATE INDEX articles_hash ON articles (content_hash)",
+        """CREATE TABLE events (
+            event_id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, sentence_index INTEGER,
+            span_start INTEGER, span_end INTEGER, sentence VARCHAR, code VARCHAR, root VARCHAR,
+            quad_class INTEGER, goldstein DOUBLE, plover VARCHAR,
+            source_text VARCHAR, source_name VARCHAR, source_country VARCHAR, source_sector VARCHAR,
+            source_code VARCHAR,
+            target_text VARCHAR, target_name VARCHAR, target_country VARCHAR, target_sector VARCHAR,
+            target_code VARCHAR,
+            date DATE, date_precision VARCHAR,
+            location_name VARCHAR, location_country VARCHAR, location_admin1 VARCHAR,
+            location_admin2 VARCHAR, location_lat DOUBLE, location_lon DOUBLE, location_precision VARCHAR,
+            location_geonameid BIGINT,
+            negated BOOLEAN, mode VARCHAR, confidence DOUBLE, code_name VARCHAR, trigger VARCHAR,
+            rule VARCHAR, published DATE,
+            effective_date DATE)""",
+        "CREATE INDEX events_date ON events (date)",
+        "CREATE INDEX events_root ON events (root)",
+        "CREATE INDEX events_dyad ON events (source_country, target_country)",
+        "CREATE INDEX events_article ON events (article_id)",
+        """CREATE TABLE drops (
+            path VARCHAR, code VARCHAR, message VARCHAR, hint VARCHAR,
+            "at" TIMESTAMP DEFAULT current_timestamp)""",
+    ]),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+ARTICLE_COLUMNS = ["id", "title", "published", "url", "agency", "dateline_place", "source_path",
+                   "source_format", "content_hash", "text", "blocks", "ingested_at", "n_events"]
+_ACTOR = ["text", "name", "country", "sector", "code"]
+_PLACE = ["name", "country", "admin1", "admin2", "lat", "lon", "precision", "geonameid"]
+# The flat layout of an event, in Event.to_dict order: what CSV and Parquet exports hold.
+EVENT_COLUMNS = (["article_id", "sentence_index", "span_start", "span_end", "sentence", "code", "root",
+                  "quad_class", "goldstein", "plover"]
+                 + [f"source_{c}" for c in _ACTOR] + [f"target_{c}" for c in _ACTOR]
+                 + ["date", "date_precision"] + [f"location_{c}" for c in _PLACE]
+                 + ["negated", "mode", "confidence", "code_name", "trigger", "rule", "published", "event_id"])
+_INSERT_COLUMNS = EVENT_COLUMNS + ["effective_date"]
+_SELECT_EVENTS = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
+
+# order= values -> ORDER BY clause (a whitelist: the caller's string never reaches SQL)
+_ORDERS = {
+    "date": "e.effective_date NULLS LAST, e.article_id, e.sentence_index, e.span_start, e.event_id",
+    "-date": "e.effective_date DESC NULLS LAST, e.article_id, e.sentence_index, e.span_start, e.event_id",
+    "article": "e.article_id, e.sentence_index, e.span_start, e.event_id",
+    "confidence": "e.confidence DESC, e.effective_date NULLS LAST, e.article_id, e.sentence_index, e.event_id",
+}
+EXPORT_FORMATS = ("csv", "parquet", "jsonl")
+_INSERT_CHUNK = 200  # events per multi-row INSERT: one statement per article in practice
+
+
+class Store:
+    """An eventwatch database (a DuckDB file, or ``":memory:"``), usable as a context manager.
+
+    >>> with Store("demo.duckdb", read_only=True) as store:
+    ...     store.count_events(country="PAK", code="18")
+
+    EW030 when another process holds the file, EW031 when the file was written by a newer
+    eventwatch, EW032 for any other failure to open it.
+    """
+
+    def __init__(self, path: str = "eventwatch.duckdb", *, read_only: bool = False):
+        self.path = str(path)
+        memory = self.path == ":memory:"
+        self.read_only = read_only and not memory
+        if self.read_only and not os.path.exists(self.path):
+            raise error("EW032", path=self.path, db=self.path, detail="no such database (ingest something first)")
+        try:
+            self.con = duckdb.connect(self.path, read_only=self.read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise error("EW030", path=self.path, db=self.path) from None
+            raise error("EW032", path=self.path, db=self.path, detail=_first_line(exc)) from None
+        except duckdb.Error as exc:
+            raise error("EW032", path=self.path, db=self.path, detail=_first_line(exc)) from None
+        try:
+            self._migrate()
+        except BaseException:
+            self.con.close()
+            raise
+
+    # ---- lifecycle ------------------------------------------------------------------------------------
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def schema_version(self) -> int:
+        """The highest migration applied to this database (0 for an empty file)."""
+        if not self._has_table("schema_migrations"):
+            return 0
+        return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+
+    def _has_table(self, name: str) -> bool:
+        return self.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                                [name]).fetchone()[0] > 0
+
+    def _migrate(self) -> None:
+        found = self.schema_version()
+        if found > SCHEMA_VERSION:
+            raise error("EW031", path=self.path, db=self.path, found=found, known=SCHEMA_VERSION)
+        if found == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            raise error("EW033", path=self.path, db=self.path, found=found, known=SCHEMA_VERSION)
+        self.con.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                         "version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)")
+        for version, statements in MIGRATIONS:
+            if version <= found:
+                continue
+            with self._transaction():
+                for sql in statements:
+                    self.con.execute(sql)
+                self.con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
+
+    def _transaction(self):
+        return _Transaction(self.con)
+
+    # ---- writes ---------------------------------------------------------------------------------------
+
+    def has_content(self, content_hash: str | None) -> bool:
+        """Whether an article with this content hash is stored (lets ingest skip the parse)."""
+        if not content_hash:
+            return False
+        return self.con.execute("SELECT 1 FROM articles WHERE content_hash = ? LIMIT 1",
+                                [content_hash]).fetchone() is not None
+
+    def add(self, article: Article, events: list[Event], *, replace: bool = False) -> str:
+        """Store an article and its events in one transaction; returns what happened.
+
+        ``"added"``; ``"duplicate"`` (this text is stored already, under this id or another:
+        nothing written); ``"conflict"`` (this id is stored with another text: nothing written);
+        ``"replaced"`` (a conflict with ``replace=True``: the old article and its events are gone).
+        Events without an ``event_id`` get ``"{article_id}:{sentence_index}:{n}"``.
+
+        >>> store.add(article, events)
+        'added'
+        """
+        h = article.content_hash or _hash(article)
+        old = self.con.execute("SELECT content_hash FROM articles WHERE id = ?", [article.id]).fetchone()
+        if old is not None and old[0] == h:
+            return "duplicate"
+        if old is None and self.has_content(h):
+            return "duplicate"
+        if old is not None and not replace:
+            return "conflict"
+        rows = _event_rows(article, events)
+        try:
+            self._write(article, h, rows, old is not None)
+        except duckdb.Error as exc:  # rolled back: nothing of this article is stored
+            raise error("EW034", path=article.source_path, id=article.id, detail=_first_line(exc)) from None
+        return "replaced" if old is not None else "added"
+
+    def _write(self, article: Article, h: str, rows: list[list[Any]], replace: bool) -> None:
+        with self._transaction():
+            if replace:
+                self.con.execute("DELETE FROM events WHERE article_id = ?", [article.id])
+                self.con.execute("DELETE FROM articles WHERE id = ?", [article.id])
+            self.con.execute(
+                f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
+                [article.id, article.title, article.published, article.url, article.agency,
+                 article.dateline_place, article.source_path, article.source_format, h, article.text,
+                 json.dumps([[b.start, b.end, b.kind] for b in article.blocks]),
+                 dt.datetime.now(), len(rows)])
+            self._insert_events(rows)
+
+    def _insert_events(self, rows: list[list[Any]]) -> None:
+        # one multi-row INSERT per chunk: far cheaper than a statement per event
+        one = "(" + ", ".join("?" * len(_INSERT_COLUMNS)) + ")"
+        for i in range(0, len(rows), _INSERT_CHUNK):
+            chunk = rows[i:i + _INSERT_CHUNK]
+            self.con.execute(f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) VALUES "
+                             + ", ".join([one] * len(chunk)), [v for r in chunk for v in r])
+
+    def add_drop(self, drop: Drop) -> None:
+        """Record an input that could not become an article; the same drop again only refreshes its time."""
+        with self._transaction():
+            self.con.execute("DELETE FROM drops WHERE path = ? AND code = ? AND message = ?",
+                             [drop.path, drop.code, drop.message])
+            self.con.execute('INSERT INTO drops (path, code, message, hint, "at") VALUES (?, ?, ?, ?, ?)',
+                             [drop.path, drop.code, drop.message, drop.hint, dt.datetime.now()])
+
+    # ---- reads ----------------------------------------------------------------------------------------
+
+    def drops(self) -> list[Drop]:
+        """Every recorded drop, oldest first."""
+        rows = self.con.execute('SELECT path, code, message, hint FROM drops ORDER BY "at", path').fetchall()
+        return [Drop(*r) for r in rows]
+
+    def events(self, *, country: str | None = None, source: str | None = None, target: str | None = None,
+               dyad: tuple[str, str] | None = None, code: str | None = None, root: str | int | None = None,
+               since: str | dt.date | None = None, until: str | dt.date | None = None, text: str | None = None,
+               mode: str | None = None, include_negated: bool = False, article_id: str | None = None,
+               limit: int | None = None, offset: int = 0, order: str = "date") -> list[Event]:
+        """Stored events matching every given filter.
+
+        ``country``: source or target; ``dyad=(A, B)``: either direction; ``code``: prefix
+        (``"18"``, ``"183"``); ``root``: exact; ``since``/``until``: inclusive, on the event date or,
+        when it is unknown, the publication date; ``text``: case-insensitive, in the sentence.
+        ``order``: ``date`` (default), ``-date``, ``article`` or ``confidence``.
+
+        >>> store.events(dyad=("IND", "PAK"), code="19", since="2024-05-01", limit=20)
+        """
+        where, params = _where(country=country, source=source, target=target, dyad=dyad, code=code, root=root,
+                               since=since, until=until, text=text, mode=mode, include_negated=include_negated,
+                               article_id=article_id)
+        if order not in _ORDERS:
+            raise error("EW041", value=order, name="order", choices="use one of: " + ", ".join(_ORDERS))
+        sql = f"SELECT {_SELECT_EVENTS} FROM events e{where} ORDER BY {_ORDERS[order]}"
+        sql, params = _page(sql, params, limit, offset)
+        return [_row_event(r) for r in self.con.execute(sql, params).fetchall()]
+
+    def count_events(self, **filters) -> int:
+        """How many events ``events(**filters)`` would return without limit/offset."""
+        for k in ("limit", "offset", "order"):
+            filters.pop(k, None)
+        where, params = _where(**filters)
+        return self.con.execute(f"SELECT count(*) FROM events e{where}", params).fetchone()[0]
+
+    def articles(self, *, limit: int | None = None, offset: int = 0) -> list[Article]:
+        """Stored articles, by publication date then id."""
+        sql, params = _page(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles "
+                            "ORDER BY published NULLS LAST, id", [], limit, offset)
+        return [_row_article(r) for r in self.con.execute(sql, params).fetchall()]
+
+    def article(self, id: str) -> Article | None:
+        """One stored article, or None."""
+        r = self.con.execute(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id = ?", [id]).fetchone()
+        return _row_article(r) if r else None
+
+    def summary(self, top: int = 10) -> dict:
+        """Counts for an overview. ``roots`` and ``top_dyads`` count what ``events()`` returns by
+        default (negated events left out); ``events`` counts every stored row.
+
+        >>> store.summary()["roots"][0]
+        {'root': '04', 'name': 'CONSULT', 'count': 12}
+        """
+        one = lambda sql, p=(): self.con.execute(sql, list(p)).fetchone()[0]  # noqa: E731
+        names = _root_names()
+        roots = self.con.execute("SELECT root, count(*) FROM events WHERE NOT negated "
+                                 "GROUP BY root ORDER BY root").fetchall()
+        dyads = self.con.execute(
+            "SELECT source_country, target_country, count(*) AS n FROM events "
+            "WHERE NOT negated AND source_country IS NOT NULL AND target_country IS NOT NULL "
+            "GROUP BY ALL ORDER BY n DESC, source_country, target_country LIMIT ?", [top]).fetchall()
+        lo, hi = self.con.execute("SELECT min(effective_date), max(effective_date) FROM events").fetchone()
+        return {
+            "articles": one("SELECT count(*) FROM articles"),
+            "events": one("SELECT count(*) FROM events"),
+            "negated": one("SELECT count(*) FROM events WHERE negated"),
+            "drops": one("SELECT count(*) FROM drops"),
+            "roots": [{"root": r, "name": names.get(r, r), "count": n} for r, n in roots],
+            "top_dyads": [{"source_country": s, "target_country": t, "count": n} for s, t, n in dyads],
+            "date_range": [lo.isoformat(), hi.isoformat()] if lo else None,
+        }
+
+    # ---- export ---------------------------------------------------------------------------------------
+
+    def export(self, path: str, fmt: str, **filters) -> int:
+        """Write the filtered events to ``path`` as ``csv``, ``parquet`` (flat columns: ``source_country``,
+        ``location_lat``...) or ``jsonl`` (the ``Event.to_dict`` layout); returns the row count.
+
+        >>> store.export("pak.parquet", "parquet", country="PAK")
+        """
+        if fmt not in EXPORT_FORMATS:
+            raise error("EW042", value=fmt)
+        if fmt == "jsonl":
+            evs = self.events(**filters)
+            with open(path, "w", encoding="utf-8") as fh:
+                for e in evs:
+                    fh.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
+            return len(evs)
+        limit, offset, order = filters.pop("limit", None), filters.pop("offset", 0), filters.pop("order", "date")
+        if order not in _ORDERS:
+            raise error("EW041", value=order, name="order", choices="use one of: " + ", ".join(_ORDERS))
+        where, params = _where(**filters)
+        sql, params = _page(f"SELECT {_SELECT_EVENTS} FROM events e{where} ORDER BY {_ORDERS[order]}",
+                            params, limit, offset)
+        cur = self.con.execute(sql, params)
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            table = cur.fetch_arrow_table()
+            pq.write_table(table, path)
+            return table.num_rows
+        n = 0
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(EVENT_COLUMNS)
+            while rows := cur.fetchmany(5000):
+                w.writerows(rows)
+                n += len(rows)
+        return n
+
+
+# ---- helpers ------------------------------------------------------------------------------------------
+
+class _Transaction:
+    """BEGIN ... COMMIT, or ROLLBACK on any exception (then re-raised)."""
+
+    def __init__(self, con):
+        self.con = con
+
+    def __enter__(self):
+        self.con.begin()
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.con.commit()
+        else:
+            self.con.rollback()
+        return False
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _hash(article: Article) -> str:
+    from .text import content_hash
+
+    blocks = article.blocks or [Block(0, len(article.text))]
+    return content_hash(article.text, blocks)
+
+
+def _root_names() -> dict[str, str]:
+    try:
+        from .extract.codebook import ROOT_NAMES
+    except ImportError:
+        return {}
+    return ROOT_NAMES
+
+
+def _actor_values(a: Actor | None) -> list[Any]:
+    if a is None:
+        return [None] * 5
+    return [a.text or "", a.name, a.country, a.sector, a.code]
+
+
+def _place_values(p: Place | None) -> list[Any]:
+    if p is None:
+        return [None] * 8
+    return [p.name, p.country, p.admin1, p.admin2, p.lat, p.lon, p.precision, p.geonameid]
+
+
+def _event_rows(article: Article, events: Iterable[Event]) -> list[list[Any]]:
+    seen: dict[int, int] = {}
+    rows = []
+    for e in events:
+        n = seen.get(e.sentence_index, 0)
+        seen[e.sentence_index] = n + 1
+        event_id = e.event_id or f"{article.id}:{e.sentence_index}:{n}"
+        rows.append([article.id, e.sentence_index, e.span[0], e.span[1], e.sentence, e.code,
+                     e.root or e.code[:2], e.quad_class, e.goldstein, e.plover,
+                     *_actor_values(e.source), *_actor_values(e.target), e.date, e.date_precision,
+                     *_place_values(e.location), bool(e.negated), e.mode, e.confidence, e.code_name,
+                     e.trigger, e.rule, e.published, event_id,
+                     e.date or e.published or article.published])
+    return rows
+
+
+def _iso(v) -> str | None:
+    return v.isoformat() if v is not None else None
+
+
+def _row_actor(d: dict, side: str) -> Actor | None:
+    vals = [d[f"{side}_{c}"] for c in _ACTOR]
+    if all(v is None for v in vals):
+        return None
+    return Actor(text=vals[0] or "", name=vals[1], country=vals[2], sector=vals[3])
+
+
+def _row_event(r) -> Event:
+    d = dict(zip(EVENT_COLUMNS, r))
+    loc = None
+    if d["location_name"] is not None:
+        loc = Place(**{c: d[f"location_{c}"] for c in _PLACE})
+    return Event(article_id=d["article_id"], sentence_index=d["sentence_index"],
+                 span=(d["span_start"], d["span_end"]), sentence=d["sentence"], code=d["code"], root=d["root"],
+                 quad_class=d["quad_class"], goldstein=d["goldstein"], plover=d["plover"],
+                 source=_row_actor(d, "source"), target=_row_actor(d, "target"), date=_iso(d["date"]),
+                 date_precision=d["date_precision"], location=loc, negated=bool(d["negated"]), mode=d["mode"],
+                 confidence=d["confidence"], code_name=d["code_name"], trigger=d["trigger"], rule=d["rule"],
+                 published=_iso(d["published"]), event_id=d["event_id"])
+
+
+def _row_article(r) -> Article:
+    blocks = [Block(*b) for b in json.loads(r[10] or "[]")]
+    return Article(id=r[0], title=r[1], published=_iso(r[2]), url=r[3], agency=r[4], dateline_place=r[5],
+                   source_path=r[6], source_format=r[7], content_hash=r[8], text=r[9], blocks=blocks)
+
+
+def _date_param(name: str, v) -> str:
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    try:
+        return dt.date.fromisoformat(str(v)).isoformat()
+    except ValueError:
+        raise error("EW041", value=v, name=name, choices="use a date as YYYY-MM-DD") from None
+
+
+def _upper(v) -> str:
+    return str(v).strip().upper()
+
+
+def _where(*, country=None, source=None, target=None, dyad=None, code=None, root=None, since=None,
+           until=None, text=None, mode=None, include_negated=False, article_id=None) -> tuple[str, list]:
+    """WHERE clause with ``?`` placeholders and its parameters, from the filter keywords."""
+    conds: list[str] = []
+    params: list[Any] = []
+    if country:
+        conds.append("(e.source_country = ? OR e.target_country = ?)")
+        params += [_upper(country)] * 2
+    if source:
+        conds.append("e.source_country = ?")
+        params.append(_upper(source))
+    if target:
+        conds.append("e.target_country = ?")
+        params.append(_upper(target))
+    if dyad:
+        if isinstance(dyad, str) or len(dyad) != 2:
+            raise error("EW041", value=dyad, name="dyad", choices="give two country codes, e.g. ('CHN', 'PAK')")
+        a, b = _upper(dyad[0]), _upper(dyad[1])
+        conds.append("((e.source_country = ? AND e.target_country = ?) OR (e.source_country = ? AND e.target_country = ?))")
+        params += [a, b, b, a]
+    if code:
+        conds.append("starts_with(e.code, ?)")
+        params.append(str(code).strip())
+    if root is not None and root != "":
+        r = f"{root:02d}" if isinstance(root, int) else str(root).strip().zfill(2)
+        conds.append("e.root = ?")
+        params.append(r)
+    if since:
+        conds.append("e.effective_date >= CAST(? AS DATE)")
+        params.append(_date_param("since", since))
+    if until:
+        conds.append("e.effective_date <= CAST(? AS DATE)")
+        params.append(_date_param("until", until))
+    if text:
+        conds.append("strpos(lower(e.sentence), lower(?)) > 0")
+        params.append(str(text))
+    if mode:
+        if mode not in MODES:
+            raise error("EW041", value=mode, name="mode", choices="use one of: " + ", ".join(MODES))
+        conds.append("e.mode = ?")
+        params.append(mode)
+    if not include_negated:
+        conds.append("NOT e.negated")
+    if article_id:
+        conds.append("e.article_id = ?")
+        params.append(article_id)
+    return (" WHERE " + " AND ".join(conds) if conds else ""), params
+
+
+def _page(sql: str, params: list, limit, offset) -> tuple[str, list]:
+    if limit is not None:
+        sql += " LIMIT ?"
+        params = params + [int(limit)]
+    if offset:
+        sql += " OFFSET ?"
+        params = params + [int(offset)]
+    return sql, params

@@ -1,0 +1,113 @@
+"""The event coder on sentences written for these tests: one behaviour of the conventions per test."""
+import pytest
+
+from eventwatch import extract_text
+
+pytestmark = pytest.mark.slow
+
+PUB = "2024-03-14"  # a Thursday
+
+
+def events(body: str, dateline: str = "ISLAMABAD, March 14 (Reuters) - ", published: str = PUB):
+    return [e for e in extract_text(dateline + body, published=published) if e.mode != "reference"]
+
+
+def one(evs, root):
+    hits = [e for e in evs if e.root == root and not e.negated]
+    assert hits, f"no root {root} event in {[(e.code, e.rule) for e in evs]}"
+    return hits[0]
+
+
+def test_arrest_with_actor_target_and_weekday_date():
+    evs = events("Pakistani police arrested three suspected militants in Quetta on Tuesday.")
+    e = one(evs, "17")
+    assert e.code == "173"
+    assert (e.source.country, e.source.sector) == ("PAK", "COP")
+    assert e.target.sector == "REB"
+    assert e.date == "2024-03-12"
+
+
+def test_reported_speech_codes_the_embedded_actor_not_the_speaker():
+    evs = events("A foreign ministry spokesman said China was willing to deepen cooperation with Pakistan.",
+                 dateline="BEIJING, March 14 (Xinhua) -- ")
+    e = one(evs, "03")
+    assert e.mode == "intent"
+    assert (e.source.country, e.target.country) == ("CHN", "PAK")
+    assert not any(e.root == "01" for e in evs)  # "said" is attribution, not an event
+
+
+def test_negated_meeting_is_marked_not_asserted():
+    evs = events("The Afghan envoy did not meet Pakistani officials during his stay in Islamabad.")
+    assert all(e.negated for e in evs if e.root == "04")
+    assert any(e.negated for e in evs)
+
+
+def test_accusation_codes_only_the_accusation():
+    evs = events("India accused Pakistan of sheltering the gunmen who attacked the convoy.")
+    assert [e.root for e in evs] == ["11"]
+    assert evs[0].code.startswith("112")
+
+
+def test_passive_with_agent_swaps_roles():
+    evs = events("Two Chinese engineers were abducted by gunmen near Dasu on Monday.")
+    e = one(evs, "18")
+    assert e.code == "181"
+    assert e.source.sector == "REB" and e.target.country == "CHN" and e.target.sector == "CVL"
+    assert e.date == "2024-03-11"
+
+
+def test_light_verb_talks_are_coded_once_between_the_parties():
+    evs = events("Pakistani and Afghan officials held talks in Kabul on Wednesday on border security.")
+    e = one(evs, "04")
+    assert {e.source.country, e.target.country} == {"PAK", "AFG"}
+
+
+def test_nominal_mention_is_a_reference_not_an_event():
+    all_evs = extract_text("ISLAMABAD, March 14 (Reuters) - The interior minister visited the site of "
+                           "last week's bombing in Peshawar.", published=PUB)
+    refs = [e for e in all_evs if e.mode == "reference"]
+    assert refs and refs[0].root == "18"
+    assert not [e for e in all_evs if e.root == "18" and e.mode != "reference"]
+
+
+def test_future_pledge_becomes_intent_dated_to_statement():
+    evs = events("The minister said on Tuesday that Pakistan would release the detained fishermen next week.")
+    e = one(evs, "03")
+    assert e.code == "0353" and e.mode == "intent"
+    assert e.date == "2024-03-12"
+
+
+def test_refusal_is_root_12_not_a_negated_release():
+    evs = events("The provincial government said it would not release the detained protesters.")
+    e = one(evs, "12")
+    assert e.code == "1243"
+
+
+def test_appeal_content_is_not_an_event_of_its_own():
+    evs = events("The United Nations urged Pakistan to investigate the killings and punish those responsible.")
+    assert [e.root for e in evs] == ["02"]
+    assert evs[0].source.sector == "IGO" and evs[0].target.country == "PAK"
+
+
+def test_condemnation_target_follows_the_perpetrator():
+    evs = events("Gunmen killed four Chinese workers at a dam site in Khyber Pakhtunkhwa on Wednesday. "
+                 "China condemned the attack and urged Islamabad to protect its citizens.")
+    condemn = one(evs, "11")
+    assert condemn.source.country == "CHN"
+    assert condemn.target.sector == "REB" and condemn.target.country == "PAK"
+    attack = one(evs, "18")
+    assert attack.target.country == "CHN" and attack.location is not None and attack.location.country == "PAK"
+
+
+def test_boilerplate_gives_no_event():
+    text = ("KARACHI, March 14 (Dawn) - Police arrested two men on Tuesday.\n\n"
+            "Related Stories\n- Gunmen kill three soldiers in Waziristan\n- Army chief visits Beijing\n\n"
+            "Copyright 2024 Dawn. All Rights Reserved.")
+    evs = extract_text(text, published=PUB)
+    assert evs and all("Waziristan" not in e.sentence and "Beijing" not in e.sentence for e in evs)
+
+
+def test_all_caps_text_still_codes_actors():
+    evs = events("PAKISTANI POLICE ARRESTED THREE SUSPECTS IN KARACHI ON TUESDAY.", dateline="KARACHI, March 14 (Reuters) - ")
+    e = one(evs, "17")
+    assert e.source.country == "PAK" and e.source.sector == "COP"

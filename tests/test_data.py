@@ -1,0 +1,80 @@
+"""The lexicon data files are valid: every code exists, every sector is known, no duplicate pattern."""
+import csv
+from collections import Counter
+
+import pytest
+
+from eventwatch.extract import codebook, coding
+from eventwatch.extract.actors import named_actors, sector_terms
+from eventwatch.settings import DATA_DIR
+
+SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "OPP", "REB", "CVL", "BUS", "MED", "NGO", "IGO", "EDU", "HLH", "LAB"}
+COND_KINDS = {"prt", "prep", "obj", "objmod", "xcomp", "ccomp", "pobj", "tocomp", "mod"}
+TARGET_SPECS = {"dobj", "dative", "xobj", "ccomp"}
+FLAGS = {"recip", "accuse", "speech", "perp", "negform"}
+
+
+def rows(name):
+    with open(DATA_DIR / "lexicon" / name, encoding="utf-8") as fh:
+        lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def _codes(code_field):
+    return code_field.split("|")
+
+
+@pytest.mark.parametrize("name,cond_key", [("verbs.tsv", "cue"), ("nouns.tsv", "mod")])
+def test_patterns_are_valid(name, cond_key):
+    seen = Counter()
+    for r in rows(name):
+        assert r["lemma"] and r["lemma"] == r["lemma"].lower(), r
+        for code in _codes(r["code"]):
+            assert codebook.is_valid(code), f"{name}: unknown CAMEO code {code} in {r}"
+        for spec in filter(lambda x: x and x != "-", r["target"].split("|")):
+            assert spec in TARGET_SPECS or spec.startswith("prep:"), f"{name}: bad target {spec} in {r}"
+        for flag in filter(lambda x: x and x != "-", r["flags"].split(",")):
+            assert flag in FLAGS, f"{name}: unknown flag {flag}"
+        if name == "verbs.tsv" and r[cond_key] != "-":
+            for cond in r[cond_key].split(","):
+                kind, _, values = cond.partition(":")
+                assert kind in COND_KINDS and values, f"{name}: bad cue {cond} in {r}"
+        seen[(r["lemma"], r[cond_key])] += 1
+    dupes = [k for k, n in seen.items() if n > 1]
+    assert not dupes, f"{name}: duplicate patterns {dupes}"
+
+
+def test_transforms_lead_to_valid_codes_of_the_right_family():
+    family = {"intent": ("03", "13"), "threat": ("13",), "refuse": ("12",)}
+    for r in rows("transforms.tsv"):
+        assert codebook.is_valid(r["code"]), r
+        assert r["code"][:2] in family[r["kind"]], r
+    # every root has an intent, threat and refusal form through the longest-prefix rule
+    for root in codebook.roots():
+        for kind in family:
+            assert codebook.is_valid(coding.transform(kind, root + "0"))
+
+
+def test_modality_roles_are_known():
+    roles = {"intent", "threat", "refuse", "deny", "accuse", "hedge", "report", "appeal"}
+    seen = Counter(r["lemma"] for r in rows("modality.tsv"))
+    assert not [k for k, n in seen.items() if n > 1], "a word has two roles"
+    for r in rows("modality.tsv"):
+        assert r["role"] in roles, r
+
+
+def test_sector_and_actor_dictionaries():
+    for (term, (sector, kind)) in sector_terms().items():
+        assert sector in SECTORS and kind in ("person", "group", "place", "policy"), (term, sector, kind)
+    for r in rows("sectors.tsv"):
+        assert r["sector"] in SECTORS, r
+    terms = Counter(r["term"].lower() for r in rows("sectors.tsv"))
+    assert not [k for k, n in terms.items() if n > 1], "duplicate sector term"
+    for key, (country, sector, name) in named_actors().items():
+        assert sector in SECTORS, key
+        assert country is None or (len(country) == 3 and country.isupper()), key
+
+
+def test_weapons_refine_to_assault_or_fight_codes():
+    for r in rows("weapons.tsv"):
+        assert codebook.is_valid(r["code"]) and r["code"][:2] in ("18", "19"), r
