@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import json
 import os
+from functools import lru_cache
 from typing import Any, Iterable
 
 import duckdb
@@ -78,7 +79,6 @@ _ORDERS = {
     "confidence": "e.confidence DESC, e.effective_date NULLS LAST, e.article_id, e.sentence_index, e.event_id",
 }
 EXPORT_FORMATS = ("csv", "parquet", "jsonl")
-_INSERT_CHUNK = 200  # events per multi-row INSERT: one statement per article in practice
 
 
 class Store:
@@ -174,11 +174,12 @@ class Store:
         'added'
         """
         h = article.content_hash or _hash(article)
-        old = self.con.execute("SELECT content_hash FROM articles WHERE id = ?", [article.id]).fetchone()
-        if old is not None and old[0] == h:
+        # one look-up for both questions: is this id stored, is this text stored (under any id)
+        found = self.con.execute("SELECT id, content_hash FROM articles WHERE id = ? OR content_hash = ?",
+                                 [article.id, h]).fetchall()
+        if any(fh == h for _, fh in found):
             return "duplicate"
-        if old is None and self.has_content(h):
-            return "duplicate"
+        old = next(((fid, fh) for fid, fh in found if fid == article.id), None)
         if old is not None and not replace:
             return "conflict"
         rows = _event_rows(article, events)
@@ -203,12 +204,15 @@ class Store:
             self._insert_events(rows)
 
     def _insert_events(self, rows: list[list[Any]]) -> None:
-        # one multi-row INSERT per chunk: far cheaper than a statement per event
-        one = "(" + ", ".join("?" * len(_INSERT_COLUMNS)) + ")"
-        for i in range(0, len(rows), _INSERT_CHUNK):
-            chunk = rows[i:i + _INSERT_CHUNK]
-            self.con.execute(f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) VALUES "
-                             + ", ".join([one] * len(chunk)), [v for r in chunk for v in r])
+        # one INSERT from an Arrow table: DuckDB's per-statement cost dwarfs the per-row cost,
+        # so a statement per event (or a wide VALUES list to bind) would dominate ingest time
+        if not rows:
+            return
+        import pyarrow as pa
+
+        _events = pa.Table.from_pydict({c: [r[k] for r in rows] for k, c in enumerate(_INSERT_COLUMNS)},
+                                       schema=_arrow_schema())
+        self.con.execute(f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) SELECT * FROM _events")
 
     def add_drop(self, drop: Drop) -> None:
         """Record an input that could not become an article; the same drop again only refreshes its time."""
@@ -239,13 +243,10 @@ class Store:
 
         >>> store.events(dyad=("IND", "PAK"), code="19", since="2024-05-01", limit=20)
         """
-        where, params = _where(country=country, source=source, target=target, dyad=dyad, code=code, root=root,
-                               since=since, until=until, text=text, mode=mode, include_negated=include_negated,
-                               article_id=article_id)
-        if order not in _ORDERS:
-            raise error("EW041", value=order, name="order", choices="use one of: " + ", ".join(_ORDERS))
-        sql = f"SELECT {_SELECT_EVENTS} FROM events e{where} ORDER BY {_ORDERS[order]}"
-        sql, params = _page(sql, params, limit, offset)
+        sql, params = _select(dict(country=country, source=source, target=target, dyad=dyad, code=code,
+                                   root=root, since=since, until=until, text=text, mode=mode,
+                                   include_negated=include_negated, article_id=article_id, limit=limit,
+                                   offset=offset, order=order))
         return [_row_event(r) for r in self.con.execute(sql, params).fetchall()]
 
     def count_events(self, **filters) -> int:
@@ -308,19 +309,14 @@ class Store:
                 for e in evs:
                     fh.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
             return len(evs)
-        limit, offset, order = filters.pop("limit", None), filters.pop("offset", 0), filters.pop("order", "date")
-        if order not in _ORDERS:
-            raise error("EW041", value=order, name="order", choices="use one of: " + ", ".join(_ORDERS))
-        where, params = _where(**filters)
-        sql, params = _page(f"SELECT {_SELECT_EVENTS} FROM events e{where} ORDER BY {_ORDERS[order]}",
-                            params, limit, offset)
-        cur = self.con.execute(sql, params)
+        sql, params = _select(filters)
         if fmt == "parquet":
             import pyarrow.parquet as pq
 
-            table = cur.fetch_arrow_table()
-            pq.write_table(table, path)
-            return table.num_rows
+            # DuckDB streams the bound query straight into the file; the footer gives the count
+            self.con.sql(sql, params=params).write_parquet(path)
+            return pq.ParquetFile(path).metadata.num_rows
+        cur = self.con.execute(sql, params)
         n = 0
         with open(path, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
@@ -348,6 +344,17 @@ class _Transaction:
         else:
             self.con.rollback()
         return False
+
+
+@lru_cache(maxsize=1)
+def _arrow_schema():
+    import pyarrow as pa
+
+    s, i32, i64, f64 = pa.string(), pa.int32(), pa.int64(), pa.float64()
+    types = {"sentence_index": i32, "span_start": i32, "span_end": i32, "quad_class": i32, "goldstein": f64,
+             "location_lat": f64, "location_lon": f64, "location_geonameid": i64, "negated": pa.bool_(),
+             "confidence": f64}
+    return pa.schema([(c, types.get(c, s)) for c in _INSERT_COLUMNS])
 
 
 def _first_line(exc: Exception) -> str:
@@ -488,6 +495,16 @@ def _where(*, country=None, source=None, target=None, dyad=None, code=None, root
         conds.append("e.article_id = ?")
         params.append(article_id)
     return (" WHERE " + " AND ".join(conds) if conds else ""), params
+
+
+def _select(filters: dict) -> tuple[str, list]:
+    """The SELECT of ``Store.events`` for these filters (including limit, offset and order)."""
+    filters = dict(filters)
+    limit, offset, order = filters.pop("limit", None), filters.pop("offset", 0), filters.pop("order", "date")
+    if order not in _ORDERS:
+        raise error("EW041", value=order, name="order", choices="use one of: " + ", ".join(_ORDERS))
+    where, params = _where(**filters)
+    return _page(f"SELECT {_SELECT_EVENTS} FROM events e{where} ORDER BY {_ORDERS[order]}", params, limit, offset)
 
 
 def _page(sql: str, params: list, limit, offset) -> tuple[str, list]:

@@ -93,6 +93,7 @@ class ArticleActors:
     last_perpetrator: dict[str, Resolved] = field(default_factory=dict)  # root -> source of the last such event
     last_dyad: tuple[Resolved, Resolved] | None = None  # the last two parties acting on each other
     last_source: dict[str, Resolved] = field(default_factory=dict)  # root -> source of the last such event
+    country_order: list[str] = field(default_factory=list)  # countries in order of first mention
 
     def __post_init__(self):
         self._scan_persons()
@@ -170,7 +171,7 @@ class ArticleActors:
             if c.dep_ in ("compound", "amod", "poss", "nmod", "nummod", "det", "case") and c.i < tok.i \
                     or c.dep_ == "punct" and c.text in ("-", "'") and c.i < tok.i:
                 out.extend(c.subtree)
-            elif c.dep_ == "prep" and c.lower_ in ("of", "to", "for") and c.i > tok.i:
+            elif c.dep_ == "prep" and c.lower_ in ("of", "to", "for", "from") and c.i > tok.i:
                 out.append(c)
                 for g in c.children:
                     if g.dep_ == "pobj":
@@ -293,6 +294,8 @@ class ArticleActors:
             needs = True  # unknown perpetrators and victims, and places attacked: the country where it happened
         elif not country and sector not in ("IGO", "REB", "CVL") and orgname is None:
             country = self.home_country  # "police said", "transport unions": the article's country
+        if not country and sector in ("CVL", "BUS", "EDU", "LAB") and orgname is None:
+            country = self._home_place_country(phrase)  # "17 fishermen from Rameswaram"
         if sector == "IGO":
             country = None
         name = orgname or (_entity_text(tok) if tok.ent_type_ in ("ORG", "PERSON") else None)
@@ -305,7 +308,12 @@ class ArticleActors:
         the two parties the article set against each other (conventions 2.5)."""
         if tok.lemma_.lower() in ("side", "party") and any(c.lower_ in ("both", "two", "warring") for c in
                                                              tok.subtree) and self.last_dyad:
-            return list(self.last_dyad)
+            a, b = self.last_dyad
+            order = self.country_order
+            if a.actor.country in order and b.actor.country in order and \
+                    order.index(b.actor.country) < order.index(a.actor.country):
+                a, b = b, a  # joint acts of "the two sides": the party the article named first is the source
+            return [a, b]
         r = self.resolve(tok)
         if r is None:
             return []
@@ -335,6 +343,23 @@ class ArticleActors:
             if head.head is head:
                 return None
             head = head.head
+        return None
+
+    def _home_place_country(self, phrase) -> str | None:
+        for t in phrase:
+            if t.dep_ == "prep" and t.lower_ == "from":
+                for o in t.children:
+                    if o.dep_ == "pobj" and o.pos_ == "PROPN":
+                        name = " ".join(x.text for x in o.subtree if x.pos_ == "PROPN")
+                        c = countries.country_any(name)
+                        if c:
+                            return c
+                        try:
+                            from .places import gazetteer
+                        except ImportError:  # pragma: no cover
+                            return None
+                        place = gazetteer().lookup(name, self.country_order)
+                        return place.country if place and place.precision != "sea" else None
         return None
 
     def _pronoun(self, low: str) -> Resolved | None:

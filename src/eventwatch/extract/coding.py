@@ -100,7 +100,7 @@ def transforms() -> dict[str, list[tuple[str, str]]]:
 
 def transform(kind: str, code: str) -> str:
     """Base code -> intent / threat / refusal code, longest base prefix first ("0841" intent -> "0353")."""
-    if code[:2] == {"intent": "03", "threat": "13", "refuse": "12"}[kind]:
+    if code[:2] == {"intent": "03", "threat": "13", "refuse": "12"}[kind] or kind == "intent" and code[:2] == "13":
         return code
     for base, new in transforms()[kind]:
         if code.startswith(base):
@@ -300,7 +300,8 @@ def _modal_context(verb, trigger_code: str):
             if head_neg:
                 return False, INTENT, False, "refuse", head
             return False, INTENT, negated, role, head
-        if transform_kind is None and head_aux & FUTURE_AUX and dep in ("xcomp", "advcl", "conj", "acomp"):
+        if transform_kind is None and head_aux & FUTURE_AUX and dep in ("xcomp", "advcl", "conj", "acomp") \
+                and not (dep == "conj" and t.tag_ in ("VBD", "VBN", "VBZ")):
             # "will resort to all means to apprehend ...", "will apprehend and punish ..."
             transform_kind, mode = ("refuse" if head_neg else "intent"), INTENT
             if head_neg:
@@ -392,8 +393,26 @@ def _targets_for(rule: Rule, verb, actors: ArticleActors, passive: bool) -> list
                 s = _child(cc, "nsubj", "nsubjpass")
                 toks = [s] if s is not None else []
         res = _resolve_targets(toks, actors)
+        if not res and rule.code in ("042", "043"):
+            res = _host_government(toks, actors)
         if res:
             return res
+    return []
+
+
+def _host_government(toks, actors: ArticleActors) -> list[Resolved]:
+    """"arrived in Gwadar": a visit is to the government of the country visited."""
+    from ..records import Actor
+
+    for t in toks:
+        if t.ent_type_ in ("GPE", "LOC", "FAC") or t.pos_ == "PROPN":
+            try:
+                from .places import gazetteer
+            except ImportError:  # pragma: no cover
+                return []
+            place = gazetteer().lookup(t.text, actors.country_order)
+            if place is not None and place.country:
+                return [Resolved(Actor(text=t.text, name=None, country=place.country, sector="GOV"), "country")]
     return []
 
 
@@ -416,6 +435,21 @@ def _resolve_targets(toks, actors: ArticleActors) -> list[Resolved]:
                                 found.extend(actors.resolve_many(o))
                 res.extend(found)
     return res
+
+
+def _their_pair(subj, sources: list[Resolved], actors: ArticleActors) -> tuple[list, list] | None:
+    """"their foreign ministers held talks": a joint act of the two parties last named together."""
+    if subj is None or len(sources) != 1 or actors.last_dyad is None:
+        return None
+    if not any(c.dep_ == "poss" and c.lower_ == "their" for c in subj.children):
+        return None
+    from ..records import Actor
+
+    sector = sources[0].actor.sector
+    a, b = actors.last_dyad
+    mk = lambda r: Resolved(Actor(text=sources[0].actor.text, name=None, country=r.actor.country, sector=sector),
+                            "group")
+    return [mk(a)], [mk(b)]
 
 
 VIOLENT_NOUN_ROOTS = ("17", "18", "19", "20")
@@ -507,6 +541,14 @@ def _refine_attack(code: str, verb, sent, target: Resolved | None) -> str:
     return code
 
 
+def _mark_dyads(cands: list[Candidate]) -> list[Candidate]:
+    for c in cands:
+        if c.source is not None and c.target is not None and c.mode != REFERENCE and \
+                c.source.actor.code != c.target.actor.code:
+            c.extra["dyad"] = True
+    return cands
+
+
 def _note_dyads(cands: list[Candidate], actors: ArticleActors):
     for c in cands:
         if c.source is not None and c.mode != REFERENCE and not c.negated:
@@ -529,11 +571,15 @@ def code_sentence(sent, actors: ArticleActors, *, skip_before: int = 0) -> list[
             if rules:
                 rule = _pick(rules, tok)
                 if rule:
-                    out.extend(_verb_event(tok, rule, sent, actors))
+                    new = _verb_event(tok, rule, sent, actors)
+                    _note_dyads(_mark_dyads(new), actors)
+                    out.extend(new)
         elif tok.pos_ in ("NOUN", "PROPN") and (lemma := lexicon_lemma(tok, nr)):
             rule = _pick(nr[lemma], tok)
             if rule:
-                out.extend(_noun_event(tok, rule, sent, actors))
+                new = _noun_event(tok, rule, sent, actors)
+                _note_dyads(_mark_dyads(new), actors)
+                out.extend(new)
     merged = _merge(out)
     _note_dyads(merged, actors)
     return merged
@@ -579,6 +625,12 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             and _child(verb.head, "dobj") is not None:
         # "telephoned the Chinese ambassador to offer condolences": the content goes to the one called
         targets = actors.resolve_many(_child(verb.head, "dobj"))
+    if not targets and "other" in rule.flags and sources:
+        # "Moscow would respond in kind": to the other side of the dispute
+        for r in reversed(actors.history):
+            if r.actor.country and r.actor.country != sources[0].actor.country and r.actor.sector == "GOV":
+                targets = [r]
+                break
     if not targets and ("perp" in rule.flags or code in ("154", "153")):  # "vowed to avenge", "regained control": against the perpetrators
         last = actors.last_perpetrator.get("18") or actors.last_perpetrator.get("19") or actors.last_perpetrator.get("20")
         targets = [last] if last is not None else []
@@ -589,9 +641,21 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         # "arrested 17 fishermen and seized two boats": the second act has the first one's target
         for h in _children(verb.head, "dobj"):
             targets.extend(actors.resolve_many(h))
-    if not targets and code == "016":  # a denial answers the last accusation or criticism
-        last = actors.last_source.get("11")
-        targets = [last] if last is not None else []
+    if code == "016" and rule.conds and rule.conds[0][0] in ("ccomp", "xcomp"):
+        # "denied that its troops had fired": a denial of responsibility only when the denied act is hostile
+        comp = _child(verb, rule.conds[0][0])
+        lem = lexicon_lemma(comp, verb_rules()) if comp is not None else None
+        comp_rule = _pick(verb_rules()[lem], comp) if lem else None
+        if comp_rule is None or comp_rule.code.split("|")[0][:2] < "10":
+            return []
+    if not targets and code == "016":  # a denial answers the last accusation, criticism or charge
+        for root in ("11", "17", "16"):
+            last = actors.last_source.get(root)
+            if last is not None and (not sources or last.actor.code != sources[0].actor.code):
+                targets = [last]
+                break
+        if not targets:
+            return []
     if not sources:
         root = code.split("|")[0][:2]
         if passive and root in ("17",):
@@ -600,6 +664,10 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             sources = [Resolved(_anon("REB", actors), "group", needs_place_country=True)]
         else:
             return []
+    if not targets and "recip" in rule.flags:
+        pair = _their_pair(subj_tok, sources, actors)
+        if pair:
+            sources, targets = pair
     if not targets and len(sources) > 1 and ("recip" in rule.flags or governor is not None and
                                                 governor.lemma_.lower() in ("agree", "sign", "decide")):
         sources, targets = sources[:1], sources[1:2]  # joint acts: first party is the source (2.5)
@@ -708,6 +776,10 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         targets = _resolve_all(_conjuncts(_child(verb, "dobj")), actors) if _child(verb, "dobj") is not None else []
     if not sources:
         return []
+    if "recip" in rule.flags and not targets and kind == "light":
+        pair = _their_pair(_subject(verb), sources, actors)
+        if pair:
+            sources, targets = pair
     if "recip" in rule.flags and not targets and len(sources) > 1:
         sources, targets = sources[:1], sources[1:2]
     targets = _finish_targets(rule.code.split("|")[0] if not tkind else transform(tkind, rule.code.split("|")[0]),
@@ -755,10 +827,7 @@ def _merge(cands: list[Candidate]) -> list[Candidate]:
             continue
         rest.append(c)
     cands = [c for c in cands if c in rest or c in intents.values()]
-    for c in cands:
-        if c.source is not None and c.target is not None and c.mode != REFERENCE and \
-                c.source.actor.code != c.target.actor.code:
-            c.extra["dyad"] = True
+    _mark_dyads(cands)
     # "attacked a police station and exchanged fire with security forces" is one fight: the most specific
     # code of the same root between the same parties wins
     best: dict[tuple, Candidate] = {}

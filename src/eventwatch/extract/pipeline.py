@@ -6,8 +6,11 @@ worker processes that each load the model once (``extract_many``).
 """
 from __future__ import annotations
 
+import calendar
 import os
+import re
 from collections import Counter
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from ..records import ASSERTED, INTENT, REFERENCE, Actor, Article, Event, Place
@@ -35,15 +38,74 @@ def masked_text(article: Article, dateline_end: int | None = None) -> str:
     if article.blocks:
         for b in article.blocks:
             if b.kind == "body":
-                chars[b.start:b.end] = text[b.start:b.end]
+                block = text[b.start:b.end]
+                chars[b.start:b.end] = truecase(block) if _needs_truecase(block) else block
     else:
-        chars = list(text)
+        chars = list(truecase(text) if _needs_truecase(text) else text)
     end = _dateline_end(article) if dateline_end is None else dateline_end
     if end:
         body = article.body_blocks()
         start = body[0].start if body else 0
         chars[start:end] = [" " if not c.isspace() else c for c in text[start:end]]
     return "".join(chars)
+
+
+@lru_cache(maxsize=1)
+def _proper_words() -> dict[str, str]:
+    """Lower-case word -> its written form, for words that are proper nouns in news: country names,
+    demonyms, capitals and named organisations (acronyms keep their capitals)."""
+    import csv
+
+    from ..settings import DATA_DIR
+
+    out: dict[str, str] = {}
+    with open(DATA_DIR / "countries.tsv", encoding="utf-8") as fh:
+        rows = csv.DictReader((ln for ln in fh if not ln.startswith("#")), delimiter="\t")
+        for r in rows:
+            for field_ in ("name", "aliases", "demonyms", "capital", "capital_aliases"):
+                for name in (r.get(field_) or "").split("|"):
+                    for w in name.split():
+                        if w[:1].isupper() and w.isalpha():
+                            out.setdefault(w.lower(), w)
+    with open(DATA_DIR / "lexicon" / "actors.tsv", encoding="utf-8") as fh:
+        for ln in fh:
+            if ln.startswith(("#", "names\t")) or not ln.strip():
+                continue
+            for name in ln.split("\t")[0].split("|"):
+                for w in name.split():
+                    if w[:1].isupper() and w.isalpha() and len(w) > 1:
+                        out[w.lower()] = w if not (w.isupper() and len(w) > 4) else w.capitalize()
+    out.update({w.lower(): w for w in calendar.day_name[:] + calendar.month_name[1:]})
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    for w in STOP_WORDS | {"minister", "president", "prime", "national", "state", "security", "front", "army",
+                           "forces", "force", "party", "movement", "council", "union", "group", "islamic"}:
+        out.pop(w, None)
+    return out
+
+
+def truecase(text: str) -> str:
+    """Recase ALL-CAPS or all-lower-case text so the tagger sees ordinary news English: sentence starts
+    and known proper nouns capitalised, the rest lower case. Same length, so offsets are unchanged."""
+    words = _proper_words()
+
+    def fix(m):
+        w = m.group(0)
+        low = w.lower()
+        return words.get(low, low) if len(words.get(low, low)) == len(w) else w
+
+    out = re.sub(r"[A-Za-z]+", fix, text)
+    # capitalise sentence starts
+    out = re.sub(r"(^|[.!?]\s+|\n\s*)([a-z])", lambda m: m.group(1) + m.group(2).upper(), out)
+    return out if len(out) == len(text) else text
+
+
+def _needs_truecase(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 20:
+        return False
+    upper = sum(c.isupper() for c in letters) / len(letters)
+    return upper > 0.7 or upper < 0.01
 
 
 def _dateline_end(article: Article) -> int:
@@ -116,7 +178,7 @@ class _ArticleState:
 def extract_doc(article: Article, doc, skip_before: int = 0) -> list[Event]:
     """Code an already-parsed article (``doc`` over ``masked_text(article)``)."""
     st = _ArticleState(article, doc, skip_before)
-    actors = ArticleActors(doc, home_country=st.home)
+    actors = ArticleActors(doc, home_country=st.home, country_order=st.countries)
     events: list[Event] = []
     index = -1
     pending_places: list[tuple[Event, Candidate]] = []

