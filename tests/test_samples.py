@@ -27,7 +27,7 @@ def _check(report, floor):
     f1, p = d["f1"], d["precision"]
     assert f1 >= floor[0], report.to_text()
     assert p >= floor[1], report.to_text()
-    assert d["date_accuracy"] >= floor[2], report.to_text()
+    assert d["date"]["accuracy"] >= floor[2], report.to_text()
     assert d["negation_errors"] == 0, report.to_text()
 
 

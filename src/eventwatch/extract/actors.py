@@ -306,9 +306,16 @@ class ArticleActors:
     def resolve_many(self, tok) -> list[Resolved]:
         """Like resolve, but "Kenyan and Somali troops" gives one actor per country, and "both sides"
         the two parties the article set against each other (conventions 2.5)."""
-        if tok.lemma_.lower() in ("side", "party") and any(c.lower_ in ("both", "two", "warring") for c in
-                                                             tok.subtree) and self.last_dyad:
+        pair_word = tok.lemma_.lower() in ("side", "party") or tok.tag_ == "NNS" and any(
+            c.lower_ in ("two", "both") and c.dep_ in ("nummod", "det", "predet") for c in tok.children)
+        if pair_word and any(c.lower_ in ("both", "two", "warring") for c in tok.subtree) and self.last_dyad:
             a, b = self.last_dyad
+            sector = self.resolve(tok)
+            if sector is not None and sector.actor.sector and tok.lemma_.lower() not in ("side", "party", "country"):
+                # "the two navies": the two parties, with the sector the noun names
+                mk = lambda r: Resolved(Actor(text=tok.text, name=None, country=r.actor.country,
+                                              sector=sector.actor.sector), "group")
+                a, b = mk(a), mk(b)
             order = self.country_order
             if a.actor.country in order and b.actor.country in order and \
                     order.index(b.actor.country) < order.index(a.actor.country):

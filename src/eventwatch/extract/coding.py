@@ -281,6 +281,10 @@ def _modal_context(verb, trigger_code: str):
         if any(c.dep_ == "advmod" and c.lower_ in HEDGE_ADV for c in head.children) and dep != "relcl":
             return True, mode, negated, None, None  # "were allegedly planning to attack"
         if dep == "relcl":
+            # a relative clause is its own assertion, unless it sits inside an accusation
+            # ("accused Pakistan of sheltering the gunmen who attacked the convoy")
+            if any(modality().get(a.lemma_.lower()) == "accuse" for a in list(head.ancestors)[:6]):
+                return True, mode, negated, None, None
             break
         if role == "accuse" and dep in ("pcomp", "pobj", "prep", "ccomp", "xcomp", "dobj", "oprd", "attr"):
             return True, mode, negated, None, None
@@ -301,7 +305,7 @@ def _modal_context(verb, trigger_code: str):
                 return False, INTENT, False, "refuse", head
             return False, INTENT, negated, role, head
         if transform_kind is None and head_aux & FUTURE_AUX and dep in ("xcomp", "advcl", "conj", "acomp") \
-                and not (dep == "conj" and t.tag_ in ("VBD", "VBN", "VBZ")):
+                and not (dep == "conj" and t.tag_ in ("VBD", "VBN")):
             # "will resort to all means to apprehend ...", "will apprehend and punish ..."
             transform_kind, mode = ("refuse" if head_neg else "intent"), INTENT
             if head_neg:
@@ -321,7 +325,7 @@ def _modal_context(verb, trigger_code: str):
 CASUALTY_VERBS = {"kill", "injure", "wound", "hurt", "hit", "harm", "die"}
 # Roots whose events, in the conventions, always have a target: without one the event is not emitted
 # (precision first), except violence against unnamed victims, who are civilians where it happened.
-TARGET_ROOTS = {"02", "04", "05", "06", "07", "08", "10", "11", "12", "16", "17", "19"}
+TARGET_ROOTS = {"02", "03", "04", "05", "06", "07", "08", "10", "11", "12", "13", "16", "17", "19"}
 
 
 def _finish_targets(code: str, targets: list[Resolved]) -> list[Resolved] | None:
@@ -641,6 +645,21 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         # "arrested 17 fishermen and seized two boats": the second act has the first one's target
         for h in _children(verb.head, "dobj"):
             targets.extend(actors.resolve_many(h))
+    if not targets and sources and (tkind == "refuse" or code.startswith("12")):
+        # a refusal answers the last demand, appeal or protest made to this side
+        for root in ("10", "14", "02", "11"):
+            last = actors.last_source.get(root)
+            if last is not None and last.actor.code != sources[0].actor.code:
+                targets = [last]
+                break
+    if not targets and sources and tkind in ("intent", "threat"):
+        # "reaffirmed its commitment to defend the Philippines": the actor the pledged act is about
+        for t in verb.subtree:
+            if t.dep_ in ("dobj", "pobj") and t.i != verb.i and (t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "NORP")):
+                r = actors.resolve(t)
+                if r is not None and r.actor.code != sources[0].actor.code and r.actor.country:
+                    targets = [r]
+                    break
     if code == "016" and rule.conds and rule.conds[0][0] in ("ccomp", "xcomp"):
         # "denied that its troops had fired": a denial of responsibility only when the denied act is hostile
         comp = _child(verb, rule.conds[0][0])

@@ -87,7 +87,7 @@ _MONTH_PREP_BEFORE = re.compile(
     r"(?:\b(?P<prep>in|since|until|till|by|during|from|through|throughout|last|early|late|earlier\s+in"
     r"|later\s+in|(?:the\s+)?end\s+of|(?:the\s+)?beginning\s+of|(?:the\s+)?start\s+of)\s+|\b(?P<mid>mid)-?\s*)\Z")
 _ISO = re.compile(rf"(?<![\d/.-])(?P<year>{_YEAR})(?P<sep>[-/.])(?P<mon>[01]?\d)(?P=sep)(?P<day>[0-3]?\d)(?![\d/.-]\d)")
-_NUMERIC = re.compile(rf"(?<![\d/.])(?P<a>\d{{1,2}})(?P<sep>[/.])(?P<b>\d{{1,2}})(?P=sep)(?P<year>{_YEAR})(?![\d/.])")
+_NUMERIC = re.compile(rf"(?<![\d/.])(?P<a>\d{{1,2}})(?P<sep>[/.])(?P<b>\d{{1,2}})(?P=sep)(?P<year>{_YEAR})(?![\d/.]\d)(?!\d)")
 _ON_THE_NTH = re.compile(rf"\bon\s+the\s+(?P<day>{_DAY})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MON}\b)")
 # A year alone counts after a preposition: "in 2021", "since 2011", "in the 1990s", "since a 2021 coup". A bare
 # "a 2023 security agreement" names a thing, not the time of the sentence's event, so it is not a date.
@@ -143,7 +143,7 @@ _PHRASES: list[tuple[tuple[str, ...], re.Pattern, str, str | None, int | None, i
          r"|\bearlier\s+in\s+the\s+month\b|\bin\s+recent\s+weeks\b"
          r"|\b(?:in|over|during)\s+the\s+(?:past|last)\s+(?:few\s+|several\s+|two\s+|three\s+)?(?:weeks|month)\b",
          "vague", "month", None, None),
-        (("year", "decade", "recent months"),
+        (("year", "decade", "months"),
          rf"\b(?:late|earlier|early)\s+(?:last|this)\s+year\b|\b(?:last|this|past)\s+year{_APOS}\b"
          r"|\bin\s+recent\s+(?:months|years)\b|\b(?:in|over|during)\s+the\s+(?:past|last)\s+"
          r"(?:few\s+|several\s+|two\s+|three\s+|\d+\s+)?(?:months|years?|decades?)\b|\byears\s+ago\b"
@@ -328,7 +328,8 @@ def find_dates(sentence: str, published: str | date) -> list[DateExpr]:
         if not _MONTH_YEAR.match(low, p):
             continue  # "decided", "marine"
         if digit and (m := _MONTH_DAY.match(low, p)):  # "Aug. 24", "March 3-4, 2021"
-            if month_ok(m, m.end(), True) and (m["year"] or not _MEASURE_AFTER.match(low, m.end())):
+            if month_ok(m, m.end(), True) and (m["year"] or not (_MEASURE_AFTER.match(low, m.end())
+                                                                 or _NAME_AFTER.match(low, m.end()))):
                 wd = _WEEKDAY_BEFORE.search(low, max(0, p - 14), p)
                 day_expr(wd.start() if wd else p, m.end(), month_number(m["mon"]), int(m["day"]), m["year"])
             continue
@@ -439,6 +440,7 @@ def find_dates(sentence: str, published: str | date) -> list[DateExpr]:
 
 
 _NOUN_AFTER = re.compile(r"\s+[a-z]")
+_NAME_AFTER = re.compile(r"\s+(?:movement|group|alliance|coalition)\b")  # "the March 23 Movement" (M23)
 
 
 def _word_starts(low: str, stems: tuple[str, ...]) -> list[int]:

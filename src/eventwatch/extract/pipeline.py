@@ -339,21 +339,50 @@ def _date_for(article, sent, cand: Candidate, all_cands, exprs) -> tuple[str | N
     return article.published, "day", False
 
 
+def _place_spans(sent):
+    """Named places in a sentence: the tagger's GPE/LOC/FAC entities, plus proper nouns it left unlabelled
+    where a place is expected ("the Dasu attack", "near Kenieba")."""
+    spans = [e for e in sent.ents if e.label_ in PLACE_LABELS]
+    covered = {i for e in sent.ents for i in range(e.start, e.end)}
+    for t in sent:
+        if t.i in covered or t.pos_ != "PROPN" or t.dep_ == "compound" and t.head.pos_ == "PROPN":
+            continue
+        placed = t.dep_ == "pobj" and t.head.lower_ in PLACE_PREPS
+        nominal = t.dep_ == "compound" and t.head.pos_ == "NOUN"
+        if placed or nominal:
+            start = t.i
+            while start > sent.start and sent.doc[start - 1].dep_ == "compound" and sent.doc[start - 1].pos_ == "PROPN":
+                start -= 1
+            spans.append(sent.doc[start:t.i + 1])
+    return spans
+
+
+PLACE_NOUNS = {"town", "city", "village", "province", "district", "region", "state", "area", "county", "capital",
+               "island", "port", "outskirts", "suburb", "township", "valley", "border"}
+
+
 def _place_for(st: _ArticleState, sent, cand: Candidate, root: str) -> Place | None:
-    lo, hi = _subtree_range(cand.trigger)
+    trig = cand.trigger
+    if trig.pos_ in ("NOUN", "PROPN") and cand.mode != REFERENCE and trig.head.pos_ in ("VERB", "AUX"):
+        trig = trig.head  # "carried out a joint operation ... near the town of Dhobley"
+    lo, hi = _subtree_range(trig)
     best: Place | None = None
     physical = root in PHYSICAL_ROOTS or cand.mode == REFERENCE
-    for ent in sent.ents:
-        if ent.label_ not in PLACE_LABELS or ent.start_char < st.skip_before:
+    for ent in _place_spans(sent):
+        if ent.start_char < st.skip_before:
             continue
         within = lo <= ent.start_char and ent.end_char <= hi
         prep = ent.root.head if ent.root.dep_ == "pobj" else None
-        placed = prep is not None and prep.lower_ in PLACE_PREPS
+        if prep is not None and prep.lower_ == "of" and prep.head.lemma_.lower() in PLACE_NOUNS:
+            prep = prep.head.head if prep.head.dep_ == "pobj" else prep  # "near the border town of Dhobley"
+        placed = prep is not None and prep.lower_ in PLACE_PREPS or ent.root.dep_ == "compound" and \
+            ent.root.head.i == cand.trigger.i or ent.root.dep_ == "appos" and ent.root.head.dep_ == "pobj"
         if not physical and not (within and placed):
             continue
         if physical and not placed and not within:
             continue
-        if ent.root.dep_ in ("nsubj", "nsubjpass", "poss") or ent.root.dep_ == "compound" and ent.root.head.dep_ in ("nsubj",):
+        if ent.root.dep_ in ("nsubj", "nsubjpass", "poss") or ent.root.dep_ == "compound" and ent.root.head.dep_ in (
+                "nsubj",) and ent.root.head.i != cand.trigger.i:
             continue  # "Islamabad said", "Pakistan's army": actors, not places
         place = st.geocode(ent.text)
         if place is None:

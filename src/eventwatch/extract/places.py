@@ -20,12 +20,14 @@ or province that bears its name when it is that unit's seat ("Gwadar" the town, 
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import math
 import os
 import pickle
 import re
 import tempfile
+from array import array
 from collections import defaultdict
 from functools import lru_cache
 from importlib import metadata
@@ -38,7 +40,7 @@ from ..settings import DATA_DIR, Settings
 from . import countries as _countries
 from .countries import norm
 
-INDEX_FORMAT = 1  # bump when the pickled layout or the build rules change
+INDEX_FORMAT = 2  # bump when the pickled layout or the build rules change
 EXTRA_TSV = DATA_DIR / "places_extra.tsv"
 STOPWORDS_TXT = DATA_DIR / "place_stopwords.txt"
 
@@ -230,7 +232,12 @@ def _build() -> dict:
     country_pop: dict[str, int] = defaultdict(int)
     for rec in records:
         country_pop[rec[1]] += rec[8]
-    capital_point = _capital_points(records)
+    for rid, c in city_rows:
+        index(rid, c["name"], False)
+        for a in c["alternatenames"]:
+            if len(a) > 3 and not a.isupper() and not a.islower() and _LATIN.fullmatch(a):
+                index(rid, a, True)
+    capital_point = _capital_points(records, exact)
     adm1_point = {}
     for code, u in adm1.items():
         lat, lon = (sum(u["lats"]) / len(u["lats"]), sum(u["lons"]) / len(u["lons"])) if u["lats"] else \
@@ -251,11 +258,6 @@ def _build() -> dict:
         index(rid, u["name"], False)
         for a in u["aliases"]:
             index(rid, a, True)
-    for rid, c in city_rows:
-        index(rid, c["name"], False)
-        for a in c["alternatenames"]:
-            if len(a) > 3 and not a.isupper() and not a.islower() and _LATIN.fullmatch(a):
-                index(rid, a, True)
 
     # countries: the capital as representative point
     country_rid: dict[str, int] = {}
@@ -280,25 +282,39 @@ def _build() -> dict:
             for a in filter(None, r["aliases"].split("|")):
                 index(rid, a, False)
 
-    return {"records": records,
-            "exact": {k: tuple(rid * 2 + alt for rid, alt in v.items()) for k, v in exact.items()},
-            "weak": {k: tuple(v) for k, v in weak.items() if v},
-            "loose": {k: tuple(v) for k, v in loose.items()},
+    def packed(v):  # most keys name one place: store a bare int, not a 1-tuple (halves the load time)
+        return v[0] if len(v) == 1 else tuple(v)
+
+    # column layout: arrays unpickle as one buffer each, 300k small tuples would not
+    return {"name": [r[0] for r in records], "iso3": [r[1] for r in records],
+            "admin1": [r[2] for r in records], "admin2": [r[3] for r in records],
+            "lat": array("d", [math.nan if r[4] is None else r[4] for r in records]),
+            "lon": array("d", [math.nan if r[5] is None else r[5] for r in records]),
+            "precision": bytes(r[6] for r in records),
+            "geonameid": array("q", [-1 if r[7] is None else r[7] for r in records]),
+            "population": array("q", [r[8] for r in records]),
+            "curated": bytes(r[9] for r in records),
+            "exact": {k: packed([rid * 2 + alt for rid, alt in v.items()]) for k, v in exact.items()},
+            "weak": {k: packed(v) for k, v in weak.items() if v},
+            "loose": {k: packed(v) for k, v in loose.items()},
             "countries": country_rid, "stop_everywhere": stop_everywhere, "stop_outside": stop_outside}
 
 
-def _capital_points(records: list[tuple]) -> dict[str, tuple[float, float]]:
-    """Each country's capital (the most populous town of that name), else its most populous town."""
-    want: dict[str, set[str]] = {}
+def _capital_points(records: list[tuple], exact: dict[str, dict[int, bool]]) -> dict[str, tuple[float, float]]:
+    """Each country's capital (its most populous town of that name), else its most populous town."""
+    point: dict[str, tuple[float, float]] = {}
+    biggest: dict[str, int] = {}
+    for rid, rec in enumerate(records):
+        if rec[1] not in biggest or rec[8] > records[biggest[rec[1]]][8]:
+            biggest[rec[1]] = rid
     for r in _countries_rows():
-        want[r["iso3"]] = {norm(x) for x in [r["capital"]] + r["capital_aliases"].split("|")[:1] if x}
-    best: dict[str, tuple[int, int, float, float]] = {}
-    for rec in records:
-        iso3 = rec[1]
-        score = (1 if norm(rec[0]) in want.get(iso3, ()) else 0, rec[8])
-        if iso3 not in best or score > best[iso3][:2]:
-            best[iso3] = (*score, rec[4], rec[5])
-    return {k: (v[2], v[3]) for k, v in best.items()}
+        names = [r["capital"]] + r["capital_aliases"].split("|")
+        towns = [rid for n in names if n for rid in exact.get(norm(n), {})
+                 if records[rid][1] == r["iso3"] and records[rid][6] == _CITY]
+        rid = max(towns, key=lambda t: records[t][8]) if towns else biggest.get(r["iso3"])
+        if rid is not None:
+            point[r["iso3"]] = (records[rid][4], records[rid][5])
+    return point
 
 
 def _countries_rows() -> list[dict]:
@@ -311,6 +327,7 @@ def _load_or_build(cache_dir: str | None = None) -> dict:
     tag = _source_versions()
     folder = Path(cache_dir if cache_dir is not None else Settings.load().cache_dir)
     path = folder / f"gazetteer-{tag}.pkl"
+    gc.disable()  # unpickling ~1M small objects: the collector would only slow it down
     try:
         with open(path, "rb") as fh:
             return pickle.load(fh)
@@ -318,6 +335,8 @@ def _load_or_build(cache_dir: str | None = None) -> dict:
         pass
     except Exception:  # noqa: BLE001 - a truncated or foreign cache file is rebuilt, never fatal
         pass
+    finally:
+        gc.enable()
     data = _build()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -326,6 +345,7 @@ def _load_or_build(cache_dir: str | None = None) -> dict:
         try:
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.chmod(tmp, 0o644)
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
@@ -346,10 +366,19 @@ class Gazetteer:
 
     def __init__(self, cache_dir: str | None = None, data: dict | None = None):
         d = data if data is not None else _load_or_build(cache_dir)
-        self._rec: list[tuple] = d["records"]
-        self._exact: dict[str, tuple[int, ...]] = d["exact"]
-        self._weak: dict[str, tuple[int, ...]] = d["weak"]
-        self._loose: dict[str, tuple[int, ...]] = d["loose"]
+        self._name: list[str] = d["name"]
+        self._iso3: list[str | None] = d["iso3"]
+        self._admin1: list[str | None] = d["admin1"]
+        self._admin2: list[str | None] = d["admin2"]
+        self._lat: array = d["lat"]
+        self._lon: array = d["lon"]
+        self._prec: bytes = d["precision"]
+        self._gid: array = d["geonameid"]
+        self._pop: array = d["population"]
+        self._curated: bytes = d["curated"]
+        self._exact: dict[str, int | tuple[int, ...]] = d["exact"]
+        self._weak: dict[str, int | tuple[int, ...]] = d["weak"]
+        self._loose: dict[str, int | tuple[int, ...]] = d["loose"]
         self._country: dict[str, int] = d["countries"]
         self._stop_everywhere: frozenset[str] = d["stop_everywhere"]
         self._stop_outside: frozenset[str] = d["stop_outside"]
@@ -371,11 +400,11 @@ class Gazetteer:
             if c and c not in hint:
                 hint[c] = i
         raw = name.strip()
-        got = self._resolve(raw, norm(raw), hint, None, depth=0)
+        got = self._resolve(raw, norm(raw), hint, None, 0)
         if got is None and "," in raw:  # "Sandy Cay, South China Sea", "Dasu, Kohistan"
             for part in raw.split(","):
                 if part.strip():
-                    got = self._resolve(part.strip(), norm(part), hint, None, depth=1)
+                    got = self._resolve(part.strip(), norm(part), hint, None, 1)
                     if got is not None:
                         break
         return got
@@ -383,8 +412,8 @@ class Gazetteer:
     def country(self, iso3: str) -> Place:
         """The country as a place, at its capital.
 
-        >>> gazetteer().country("KEN").lat is not None
-        True
+        >>> p = gazetteer().country("KEN"); (p.name, p.precision, round(p.lat))
+        ('Kenya', 'country', -1)
         """
         rid = self._country.get((iso3 or "").upper())
         if rid is None:
@@ -393,147 +422,157 @@ class Gazetteer:
 
     # internals
 
+    def _cands(self, table: dict, key: str) -> tuple[int, ...]:
+        v = table.get(key, ())
+        return (v,) if isinstance(v, int) else v
+
     def _place(self, rid: int, name: str | None = None) -> Place:
-        n, iso3, a1, a2, lat, lon, prec, gid, _pop, _cur = self._rec[rid]
-        return Place(name=name or n, country=iso3, admin1=a1, admin2=a2, lat=lat, lon=lon,
-                     precision=PRECISIONS[prec], geonameid=gid)
+        lat, lon, gid = self._lat[rid], self._lon[rid], self._gid[rid]
+        return Place(name=name or self._name[rid], country=self._iso3[rid], admin1=self._admin1[rid],
+                     admin2=self._admin2[rid], lat=None if math.isnan(lat) else lat,
+                     lon=None if math.isnan(lon) else lon, precision=PRECISIONS[self._prec[rid]],
+                     geonameid=None if gid < 0 else gid)
 
     def _resolve(self, raw: str, key: str, hint: dict[str, int], prefer: int | None, depth: int) -> Place | None:
         if len(key) < 2 or key in self._stop_everywhere or depth > 2:
             return None
-        # a country, unless the name is also a province of a mentioned country ("Georgia" in a US story),
-        # or an alias that GeoNames holds as a province ("Scotland", "West Bank")
         iso3 = _countries.country_by_name(raw)
         if iso3:
-            cands = self._exact.get(key, ())
-            units = [c >> 1 for c in cands if self._rec[c >> 1][6] in (_PROVINCE, _DISTRICT)]
-            if key != norm(_countries.country_name(iso3)):
-                same = [r for r in units if self._rec[r][1] == iso3]
-                if same:
-                    return self._place(max(same, key=lambda r: self._rec[r][8]))
-            if iso3 not in hint:
-                other = [r for r in units if self._rec[r][1] in hint and self._rec[r][6] == _PROVINCE]
-                if other:
-                    return self._place(min(other, key=lambda r: hint[self._rec[r][1]]))
-            return self._place(self._country[iso3])
-        got = self._choose(self._exact.get(key, ()), hint, prefer, key)
+            return self._country_or_unit(iso3, key, hint)
+        got = self._choose(self._cands(self._exact, key), hint, prefer, key)
         if got is not None:
             return self._place(got)
-        # "northern Iraq", "southern Lebanon": the region as its country or province, named as written
-        d = _DIRECTION.match(key)
-        if d and not key.startswith(("upper ", "lower ", "middle ", "far ")):
-            base_raw = raw.split(None, 1)[1] if len(raw.split(None, 1)) == 2 else raw
-            if _DIRECTION.match(norm(base_raw)):  # "north west Pakistan" -> strip two words
-                base_raw = base_raw.split(None, 1)[-1]
-            base = self._resolve(base_raw, norm(base_raw), hint, prefer, depth + 1)
-            if base is not None and base.precision in ("country", "province"):
-                base.name = raw
-                base.geonameid = None
-                return base
+        # "northern Iraq", "southern Lebanon": the country or province, named as written
+        if _DIRECTION.match(key) and not key.startswith(("upper ", "lower ", "middle ", "far ")):
+            words = raw.split()
+            for n in (1, 2):  # "north-west Pakistan" is two words off
+                base_raw = " ".join(words[n:])
+                if not base_raw:
+                    break
+                base = self._resolve(base_raw, norm(base_raw), hint, prefer, depth + 1)
+                if base is not None and base.precision in ("country", "province"):
+                    base.name, base.geonameid = raw, None
+                    return base
         # "Kohistan district", "the city of Karachi"
+        weak_key = key
         for rx in (_UNIT_SUFFIX, _UNIT_PREFIX):
             m = rx.search(key)
             if m:
-                word = m.group(0).strip().split()[0 if rx is _UNIT_PREFIX else -1]
-                base_key = rx.sub("", key).strip()
-                if base_key and base_key != key:
-                    got = self._choose(self._exact.get(base_key, ()), hint, _QUERY_PRECISION.get(word, prefer),
-                                       base_key)
-                    if got is not None:
-                        return self._place(got)
-                    key_for_weak = base_key
-                    break
-        else:
-            key_for_weak = key
+                word = m.group(0).split()[0 if rx is _UNIT_PREFIX else -1]
+                weak_key = rx.sub("", key).strip()
+                got = self._choose(self._cands(self._exact, weak_key), hint, _QUERY_PRECISION.get(word, prefer),
+                                   weak_key)
+                if got is not None:
+                    return self._place(got)
+                break
         # "Kohistan" = Upper + Lower Kohistan, "Darfur" = the five Darfur states
-        got = self._merge_weak(key_for_weak, raw, hint)
+        got = self._merge_weak(weak_key, raw, hint)
         if got is not None:
             return got
         # spelling variants, only in the article's countries ("Beledweyn" for Beledweyne)
         if hint and len(key) >= 5:
-            rids = [r for r in self._loose.get(_loose(key), ()) if self._rec[r][1] in hint]
+            rids = [r for r in self._cands(self._loose, _loose(key)) if self._iso3[r] in hint]
             if rids:
-                return self._place(self._pick_in_country(
-                    [r for r in rids if hint[self._rec[r][1]] == min(hint[self._rec[x][1]] for x in rids)], prefer))
+                first = min(hint[self._iso3[r]] for r in rids)
+                return self._place(self._pick_in_country([r for r in rids if hint[self._iso3[r]] == first], prefer))
         return None
 
+    def _country_or_unit(self, iso3: str, key: str, hint: dict[str, int]) -> Place:
+        """A country name, unless it is an alias GeoNames holds as a province ("Scotland", "West Bank") or
+        also a province of a country the article is about ("Georgia" in a story about the United States)."""
+        units = [c >> 1 for c in self._cands(self._exact, key) if self._prec[c >> 1] in (_PROVINCE, _DISTRICT)]
+        if units and key != norm(_countries.country_name(iso3)):
+            same = [r for r in units if self._iso3[r] == iso3]
+            if same:
+                return self._place(max(same, key=lambda r: self._pop[r]))
+        if iso3 not in hint:
+            other = [r for r in units if self._iso3[r] in hint and self._prec[r] == _PROVINCE]
+            if other:
+                return self._place(min(other, key=lambda r: hint[self._iso3[r]]))
+        return self._place(self._country[iso3])
+
     def _choose(self, cands: tuple[int, ...], hint: dict[str, int], prefer: int | None, key: str) -> int | None:
+        """Pick among the places whose name (c & 1: only an alternate name) is ``key``; None if none fits."""
         if not cands:
             return None
-        rec = self._rec
-        inside = [c for c in cands if rec[c >> 1][1] in hint]
+        iso3, pop = self._iso3, self._pop
+        curated = [c >> 1 for c in cands if self._curated[c >> 1] and self._prec[c >> 1] != _COUNTRY]
+        if curated:  # seas and hand-checked places: "Red Sea" is the sea, not Sudan's Red Sea state
+            return max(curated, key=lambda r: (iso3[r] in hint, pop[r]))
         best_out = None
         if key not in self._stop_outside:
-            outside = [c >> 1 for c in cands if rec[c >> 1][1] not in hint and (
-                rec[c >> 1][9] or rec[c >> 1][8] >= (MIN_ALT_POPULATION if c & 1 else MIN_POPULATION))]
+            outside = [c >> 1 for c in cands if iso3[c >> 1] not in hint and
+                       pop[c >> 1] >= (MIN_ALT_POPULATION if c & 1 else MIN_POPULATION)]
             if outside:
-                top = max(outside, key=lambda r: rec[r][8])
-                best_out = self._pick_in_country([c >> 1 for c in cands if rec[c >> 1][1] == rec[top][1]], prefer)
-        if inside:
-            primary = [c for c in inside if not c & 1]
-            pool = primary or inside
-            first = min(hint[rec[c >> 1][1]] for c in pool)
-            rids = [c >> 1 for c in pool if hint[rec[c >> 1][1]] == first]
-            best_in = self._pick_in_country(rids, prefer)
-            if not primary and best_out is not None and rec[best_out][8] >= 500_000 and \
-                    not any(c >> 1 == best_out and c & 1 for c in cands):
-                return best_out  # an alternate name of a village does not beat a famous city ("London")
-            return best_in
-        return best_out
+                top = iso3[max(outside, key=lambda r: pop[r])]
+                same = [c for c in cands if iso3[c >> 1] == top]
+                best_out = self._pick_in_country([c >> 1 for c in same if not c & 1] or [c >> 1 for c in same],
+                                                 prefer)
+        inside = [c for c in cands if iso3[c >> 1] in hint]
+        if not inside:
+            return best_out
+        primary = [c for c in inside if not c & 1]
+        pool = primary or inside
+        first = min(hint[iso3[c >> 1]] for c in pool)
+        best_in = self._pick_in_country([c >> 1 for c in pool if hint[iso3[c >> 1]] == first], prefer)
+        if not primary and best_out is not None and pop[best_out] >= 500_000 and (best_out * 2) in cands:
+            return best_out  # a village's alternate name does not beat a famous city ("London")
+        return best_in
 
     def _pick_in_country(self, rids: list[int], prefer: int | None) -> int:
         """Among same-named places of one country: the preferred precision, else the biggest, but the town
-        that is the seat of a same-named unit ("Gwadar", "Kupwara") over the unit."""
-        rec = self._rec
+        that is the seat of a same-named unit ("Gwadar", "Karachi") over the unit."""
+        prec, pop = self._prec, self._pop
         if prefer is not None:
-            pref = [r for r in rids if rec[r][6] == prefer]
-            if pref:
-                rids = pref
-        best = max(rids, key=lambda r: (rec[r][8], -rec[r][6]))
-        if rec[best][6] in (_DISTRICT, _PROVINCE) and prefer not in (_DISTRICT, _PROVINCE):
-            unit = rec[best]
-            towns = [r for r in rids if rec[r][6] == _CITY and
-                     (rec[r][3] == unit[3] if unit[6] == _DISTRICT else rec[r][2] == unit[2])]
+            rids = [r for r in rids if prec[r] == prefer] or rids
+        best = max(rids, key=lambda r: (pop[r], -prec[r]))
+        if prec[best] in (_DISTRICT, _PROVINCE) and prefer not in (_DISTRICT, _PROVINCE):
+            a1, a2 = self._admin1[best], self._admin2[best]
+            towns = [r for r in rids if prec[r] == _CITY and self._admin1[r] == a1 and
+                     (prec[best] == _PROVINCE or self._admin2[r] in (a2, None))]
             if towns:
-                town = max(towns, key=lambda r: rec[r][8])
-                if rec[town][8] >= SEAT_SHARE * unit[8]:
+                town = max(towns, key=lambda r: pop[r])
+                if pop[town] >= SEAT_SHARE * pop[best]:
                     return town
         return best
 
     def _merge_weak(self, key: str, raw: str, hint: dict[str, int]) -> Place | None:
-        rids = list(self._weak.get(key, ()))
+        rids = list(self._cands(self._weak, key))
         if not rids:
             return None
-        rec = self._rec
-        inside = [r for r in rids if rec[r][1] in hint]
+        iso3, pop, prec = self._iso3, self._pop, self._prec
+        inside = [r for r in rids if iso3[r] in hint]
         if inside:
-            first = min(hint[rec[r][1]] for r in inside)
-            rids = [r for r in inside if hint[rec[r][1]] == first]
+            first = min(hint[iso3[r]] for r in inside)
+            rids = [r for r in inside if hint[iso3[r]] == first]
         else:
             if key in self._stop_outside:
                 return None
             by_country: dict[str, list[int]] = defaultdict(list)
             for r in rids:
-                by_country[rec[r][1]].append(r)
-            iso3, rids = max(by_country.items(), key=lambda kv: sum(rec[r][8] for r in kv[1]))
-            if sum(rec[r][8] for r in rids) < MIN_POPULATION:
+                by_country[iso3[r]].append(r)
+            rids = max(by_country.values(), key=lambda rs: sum(pop[r] for r in rs))
+            if sum(pop[r] for r in rids) < MIN_POPULATION:
                 return None
-        # keep the coarsest level present: "Darfur" is five provinces, not their districts
-        level = max(rec[r][6] for r in rids)
-        rids = [r for r in rids if rec[r][6] == level]
+        level = max(prec[r] for r in rids)  # "Darfur" is five provinces, not their districts
+        rids = [r for r in rids if prec[r] == level]
         if len(rids) == 1:
             return self._place(rids[0])
-        pts = [(rec[r][4], rec[r][5]) for r in rids if rec[r][4] is not None]
-        admin1s = {rec[r][2] for r in rids}
-        same_province = level == _DISTRICT and len(admin1s) == 1
+        pts = [(self._lat[r], self._lon[r]) for r in rids if not math.isnan(self._lat[r])]
+        admin1s = {self._admin1[r] for r in rids}
+        one_province = level == _DISTRICT and len(admin1s) == 1
         name = " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in _countries.strip_text(raw).split())
-        return Place(name=name, country=rec[rids[0]][1], admin1=admin1s.pop() if same_province else None,
+        return Place(name=name, country=iso3[rids[0]], admin1=admin1s.pop() if one_province else None,
                      admin2=None, lat=sum(p[0] for p in pts) / len(pts) if pts else None,
                      lon=sum(p[1] for p in pts) / len(pts) if pts else None,
-                     precision="district" if same_province else "province", geonameid=None)
+                     precision="district" if one_province else "province", geonameid=None)
 
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """The process-wide gazetteer (loaded from the cache on first use)."""
+    """The process-wide gazetteer, loaded from the cache on first use.
+
+    >>> gazetteer() is gazetteer()
+    True
+    """
     return Gazetteer()
