@@ -32,8 +32,7 @@ def sentence(text, i):
 
 def make_article(id, text, published, **kw):
     return Article(id=id, text=text, title=kw.pop("title", None), published=published, agency="Reuters",
-                   source_path=f"feed/{id}.txt", blocks=[Block(0, len(text))], content_hash=kw.pop("content_hash", None),
-                   **kw)
+                   source_path=f"feed/{id}.txt", blocks=[Block(0, len(text))], **kw)
 
 
 def make_event(art, i, code, src, tgt, date, *, negated=False, mode="asserted", location=None, event_id=None):
@@ -95,8 +94,8 @@ def test_round_trip_equals_to_dict(store):
 
 def test_event_ids_number_events_within_a_sentence(store):
     art = make_article("del1", DEL, "2024-03-06")
-    evs = [make_event(art, 0, "112", IND_GOV, PAK_GOV, "2024-03-06"), make_event(art, 0, "111", IND_GOV, PAK_GOV,
-                                                                                  "2024-03-06"),
+    evs = [make_event(art, 0, "112", IND_GOV, PAK_GOV, "2024-03-06"),
+           make_event(art, 0, "111", IND_GOV, PAK_GOV, "2024-03-06"),
            make_event(art, 1, "040", IND_GOV, PAK_GOV, None)]
     store.add(art, evs)
     assert sorted(e.event_id for e in store.events()) == ["del1:0:0", "del1:0:1", "del1:1:0"]
@@ -265,3 +264,13 @@ def test_locked_by_another_process(tmp_path):
         holder.stdin.close()
         holder.wait(timeout=30)
     Store(db).close()  # free again once the other process is gone
+
+
+def test_export_from_a_freshly_opened_file(tmp_path):
+    db = str(tmp_path / "ew.duckdb")
+    kab = make_article("kab1", KAB, "2024-03-07")
+    with Store(db) as s:
+        s.add(kab, [make_event(kab, 0, "193", AFG_COP, PAK_MIL, "2024-03-07")])
+    with Store(db, read_only=True) as s:  # what `eventwatch export` does: open, then export at once
+        assert s.export(str(tmp_path / "e.parquet"), "parquet") == 1
+    assert pq.read_table(tmp_path / "e.parquet").column("target_code").to_pylist() == ["PAKMIL"]

@@ -98,8 +98,8 @@ def extract(paths: Iterable[str | Path] | str | Path, *, encoding: str = "utf-8"
     for article, evs, err in extract_articles(articles, n_process=n_process if n_process is not None else 1):
         if err:
             if on_drop:
-                on_drop(Drop(article.source_path or article.id, "EW012", f"extraction failed: {err}",
-                             "report this article as a bug"))
+                e = error("EW012", detail=err)
+                on_drop(Drop(article.source_path or article.id, e.code, e.message, e.hint))
             continue
         yield from evs
 
@@ -143,12 +143,18 @@ def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str 
             if bar:
                 bar.update(1)
             if err:
-                d = Drop(article.source_path or article.id, "EW012", f"extraction failed: {err}",
-                         "report this article as a bug")
+                e = error("EW012", detail=err)
+                d = Drop(article.source_path or article.id, e.code, e.message, e.hint)
                 report.drops.append(d)
                 store.add_drop(d)
                 continue
-            outcome = store.add(article, evs, replace=replace)
+            try:
+                outcome = store.add(article, evs, replace=replace)
+            except EventwatchError as exc:  # nothing of that article was written; the batch goes on
+                d = Drop(article.source_path or article.id, exc.code, exc.message, exc.hint)
+                report.drops.append(d)
+                store.add_drop(d)
+                continue
             if outcome == "added":
                 report.added += 1
                 report.events += len(evs)
@@ -211,8 +217,7 @@ def evaluate(gold_path: str | Path, *, errors_path: str | None = None, n_process
     predicted: dict[str, list[Event]] = {}
     for article, evs, err in extract_articles(articles, n_process=n_process):
         if err:
-            raise EventwatchError("EW012", f"extraction failed on gold article {article.id}: {err}",
-                                  "report this article as a bug")
+            raise error("EW012", path=article.id, detail=err)
         predicted[article.id] = evs
     report = score(gold, predicted)
     if errors_path:

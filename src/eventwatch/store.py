@@ -100,7 +100,7 @@ class Store:
         try:
             self.con = duckdb.connect(self.path, read_only=self.read_only)
         except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
+            if any(m in str(exc).lower() for m in ("could not set lock", "conflicting lock")):
                 raise error("EW030", path=self.path, db=self.path) from None
             raise error("EW032", path=self.path, db=self.path, detail=_first_line(exc)) from None
         except duckdb.Error as exc:
@@ -126,11 +126,10 @@ class Store:
         """The highest migration applied to this database (0 for an empty file)."""
         if not self._has_table("schema_migrations"):
             return 0
-        return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+        return self._first("SELECT coalesce(max(version), 0) FROM schema_migrations")[0]
 
     def _has_table(self, name: str) -> bool:
-        return self.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                                [name]).fetchone()[0] > 0
+        return self._first("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])[0] > 0
 
     def _migrate(self) -> None:
         found = self.schema_version()
@@ -150,6 +149,11 @@ class Store:
                     self.con.execute(sql)
                 self.con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
 
+    def _first(self, sql: str, params: list | None = None) -> tuple | None:
+        # fetchall, not fetchone: DuckDB refuses relation work while a result is only partly read
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0] if rows else None
+
     def _transaction(self):
         return _Transaction(self.con)
 
@@ -159,8 +163,7 @@ class Store:
         """Whether an article with this content hash is stored (lets ingest skip the parse)."""
         if not content_hash:
             return False
-        return self.con.execute("SELECT 1 FROM articles WHERE content_hash = ? LIMIT 1",
-                                [content_hash]).fetchone() is not None
+        return self._first("SELECT 1 FROM articles WHERE content_hash = ? LIMIT 1", [content_hash]) is not None
 
     def add(self, article: Article, events: list[Event], *, replace: bool = False) -> str:
         """Store an article and its events in one transaction; returns what happened.
@@ -254,7 +257,7 @@ class Store:
         for k in ("limit", "offset", "order"):
             filters.pop(k, None)
         where, params = _where(**filters)
-        return self.con.execute(f"SELECT count(*) FROM events e{where}", params).fetchone()[0]
+        return self._first(f"SELECT count(*) FROM events e{where}", params)[0]
 
     def articles(self, *, limit: int | None = None, offset: int = 0) -> list[Article]:
         """Stored articles, by publication date then id."""
@@ -264,7 +267,7 @@ class Store:
 
     def article(self, id: str) -> Article | None:
         """One stored article, or None."""
-        r = self.con.execute(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id = ?", [id]).fetchone()
+        r = self._first(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id = ?", [id])
         return _row_article(r) if r else None
 
     def summary(self, top: int = 10) -> dict:
@@ -274,7 +277,7 @@ class Store:
         >>> store.summary()["roots"][0]
         {'root': '04', 'name': 'CONSULT', 'count': 12}
         """
-        one = lambda sql, p=(): self.con.execute(sql, list(p)).fetchone()[0]  # noqa: E731
+        one = lambda sql: self._first(sql)[0]  # noqa: E731
         names = _root_names()
         roots = self.con.execute("SELECT root, count(*) FROM events WHERE NOT negated "
                                  "GROUP BY root ORDER BY root").fetchall()
@@ -282,7 +285,7 @@ class Store:
             "SELECT source_country, target_country, count(*) AS n FROM events "
             "WHERE NOT negated AND source_country IS NOT NULL AND target_country IS NOT NULL "
             "GROUP BY ALL ORDER BY n DESC, source_country, target_country LIMIT ?", [top]).fetchall()
-        lo, hi = self.con.execute("SELECT min(effective_date), max(effective_date) FROM events").fetchone()
+        lo, hi = self._first("SELECT min(effective_date), max(effective_date) FROM events")
         return {
             "articles": one("SELECT count(*) FROM articles"),
             "events": one("SELECT count(*) FROM events"),
@@ -466,7 +469,8 @@ def _where(*, country=None, source=None, target=None, dyad=None, code=None, root
         if isinstance(dyad, str) or len(dyad) != 2:
             raise error("EW041", value=dyad, name="dyad", choices="give two country codes, e.g. ('CHN', 'PAK')")
         a, b = _upper(dyad[0]), _upper(dyad[1])
-        conds.append("((e.source_country = ? AND e.target_country = ?) OR (e.source_country = ? AND e.target_country = ?))")
+        conds.append("((e.source_country = ? AND e.target_country = ?)"
+                     " OR (e.source_country = ? AND e.target_country = ?))")
         params += [a, b, b, a]
     if code:
         conds.append("starts_with(e.code, ?)")

@@ -204,6 +204,22 @@ def _subject(verb):
     return None
 
 
+QUANTITY_NOUNS = {"dozen", "dozens", "hundred", "hundreds", "score", "scores", "number", "barrage", "salvo",
+                  "volley", "series", "couple", "wave", "string", "thousand", "thousands"}
+
+
+def _objects(verb) -> list:
+    """Direct objects, looking through quantities ("fired dozens of rockets" -> rockets)."""
+    out = []
+    for o in _children(verb, "dobj", "nsubjpass"):
+        out.append(o)
+        if o.lemma_.lower() in QUANTITY_NOUNS or o.pos_ == "NUM":
+            for p in o.children:
+                if p.dep_ == "prep" and p.lower_ == "of":
+                    out.extend(_children(p, "pobj"))
+    return out
+
+
 def _match(rule: Rule, verb) -> bool:
     for kind, values in rule.conds:
         if kind == "prt":
@@ -214,7 +230,7 @@ def _match(rule: Rule, verb) -> bool:
             if not any(c.dep_ in ("prep", "dative", "agent") and c.lower_ in values for c in verb.children):
                 return False
         elif kind == "obj":
-            objs = _children(verb, "dobj", "nsubjpass")
+            objs = _objects(verb)
             if not any(o.lemma_.lower() in values or o.lower_ in values for o in objs):
                 return False
         elif kind == "objmod":
@@ -385,6 +401,11 @@ def _targets_for(rule: Rule, verb, actors: ArticleActors, passive: bool) -> list
             toks = [g for c in verb.children if c.dep_ == "dative" for g in ([c] if c.pos_ != "ADP" else _children(c, "pobj"))]
         elif spec.startswith("prep:"):
             toks = _prep_objects(verb, {spec[5:]})
+            if not toks:  # "suspended a round of talks with the ELN": the preposition sits in the object
+                for o in _children(verb, "dobj"):
+                    for t in o.subtree:
+                        if t.dep_ == "prep" and t.lower_ == spec[5:] and t.head.pos_ in ("NOUN", "PROPN"):
+                            toks.extend(_children(t, "pobj"))
         elif spec == "xobj":  # "deployed troops to track down the assailants"
             for c in verb.children:
                 if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB":
@@ -553,11 +574,16 @@ def _mark_dyads(cands: list[Candidate]) -> list[Candidate]:
     return cands
 
 
+DYAD_ROOTS = {"040", "041", "046", "06", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20"}
+
+
 def _note_dyads(cands: list[Candidate], actors: ArticleActors):
+    """Remember the last source per root, and the last two parties set against (or joined with) each
+    other, which "both sides" and "the two navies" refer back to (a visit or an appeal is no such pair)."""
     for c in cands:
         if c.source is not None and c.mode != REFERENCE and not c.negated:
             actors.last_source[c.code[:2]] = c.source
-        if c.extra.get("dyad") and not c.negated:
+        if c.extra.get("dyad") and not c.negated and (c.code[:2] in DYAD_ROOTS or c.code[:3] in DYAD_ROOTS):
             actors.last_dyad = (c.source, c.target)
 
 

@@ -442,6 +442,8 @@ def extract_many(articles: Iterable[Article], *, n_process: int = 1, batch_size:
         from functools import partial
 
         ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
+        if ctx.get_start_method() == "fork":
+            _worker_init(model)  # load once here: forked workers share the model and gazetteer
         pool = ctx.Pool(n_process, initializer=_worker_init, initargs=(model,))
         results = pool.imap(partial(_worker_run, model=model), batches)
     i = 0

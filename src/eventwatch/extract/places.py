@@ -28,6 +28,7 @@ import pickle
 import re
 import tempfile
 from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from functools import lru_cache
 from importlib import metadata
@@ -40,7 +41,7 @@ from ..settings import DATA_DIR, Settings
 from . import countries as _countries
 from .countries import norm
 
-INDEX_FORMAT = 2  # bump when the pickled layout or the build rules change
+INDEX_FORMAT = 3  # bump when the pickled layout or the build rules change
 EXTRA_TSV = DATA_DIR / "places_extra.tsv"
 STOPWORDS_TXT = DATA_DIR / "place_stopwords.txt"
 
@@ -282,9 +283,6 @@ def _build() -> dict:
             for a in filter(None, r["aliases"].split("|")):
                 index(rid, a, False)
 
-    def packed(v):  # most keys name one place: store a bare int, not a 1-tuple (halves the load time)
-        return v[0] if len(v) == 1 else tuple(v)
-
     # column layout: arrays unpickle as one buffer each, 300k small tuples would not
     return {"name": [r[0] for r in records], "iso3": [r[1] for r in records],
             "admin1": [r[2] for r in records], "admin2": [r[3] for r in records],
@@ -294,10 +292,35 @@ def _build() -> dict:
             "geonameid": array("q", [-1 if r[7] is None else r[7] for r in records]),
             "population": array("q", [r[8] for r in records]),
             "curated": bytes(r[9] for r in records),
-            "exact": {k: packed([rid * 2 + alt for rid, alt in v.items()]) for k, v in exact.items()},
-            "weak": {k: packed(v) for k, v in weak.items() if v},
-            "loose": {k: packed(v) for k, v in loose.items()},
+            "exact": _pack({k: [rid * 2 + alt for rid, alt in v.items()] for k, v in exact.items()}),
+            "weak": _pack({k: v for k, v in weak.items() if v}),
+            "loose": _pack(loose),
             "countries": country_rid, "stop_everywhere": stop_everywhere, "stop_outside": stop_outside}
+
+
+def _pack(table: dict[str, list[int]]) -> tuple[list[str], array, array]:
+    """A dict of int lists as sorted keys + offsets + values: unpickles ~5x faster than 500k dict entries."""
+    keys = sorted(table)
+    offsets, values = array("i", [0]), array("i")
+    for k in keys:
+        values.extend(table[k])
+        offsets.append(len(values))
+    return keys, offsets, values
+
+
+class _Table:
+    """Read side of ``_pack``: ``get(key)`` gives the ints stored under key (binary search)."""
+
+    __slots__ = ("keys", "offsets", "values")
+
+    def __init__(self, packed: tuple[list[str], array, array]):
+        self.keys, self.offsets, self.values = packed
+
+    def get(self, key: str) -> Sequence[int]:
+        i = bisect_left(self.keys, key)
+        if i < len(self.keys) and self.keys[i] == key:
+            return self.values[self.offsets[i]:self.offsets[i + 1]]
+        return ()
 
 
 def _capital_points(records: list[tuple], exact: dict[str, dict[int, bool]]) -> dict[str, tuple[float, float]]:
@@ -376,12 +399,14 @@ class Gazetteer:
         self._gid: array = d["geonameid"]
         self._pop: array = d["population"]
         self._curated: bytes = d["curated"]
-        self._exact: dict[str, int | tuple[int, ...]] = d["exact"]
-        self._weak: dict[str, int | tuple[int, ...]] = d["weak"]
-        self._loose: dict[str, int | tuple[int, ...]] = d["loose"]
+        self._exact = _Table(d["exact"])  # name key -> place id * 2 + (1 if only an alternate name matches)
+        self._weak = _Table(d["weak"])  # "kohistan" -> Upper Kohistan, Lower Kohistan
+        self._loose = _Table(d["loose"])  # spelling-variant key -> place ids
         self._country: dict[str, int] = d["countries"]
         self._stop_everywhere: frozenset[str] = d["stop_everywhere"]
         self._stop_outside: frozenset[str] = d["stop_outside"]
+        _countries.country_by_name("")  # load the country table now, not on the first lookup
+        _countries._tables()
 
     # public API
 
@@ -422,9 +447,9 @@ class Gazetteer:
 
     # internals
 
-    def _cands(self, table: dict, key: str) -> tuple[int, ...]:
-        v = table.get(key, ())
-        return (v,) if isinstance(v, int) else v
+    @staticmethod
+    def _cands(table: _Table, key: str) -> Sequence[int]:
+        return table.get(key)
 
     def _place(self, rid: int, name: str | None = None) -> Place:
         lat, lon, gid = self._lat[rid], self._lon[rid], self._gid[rid]
