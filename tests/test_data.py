@@ -11,7 +11,7 @@ from eventwatch.settings import DATA_DIR
 SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "OPP", "REB", "CVL", "BUS", "MED", "NGO", "IGO", "EDU", "HLH", "LAB"}
 COND_KINDS = {"prt", "prep", "obj", "objmod", "xcomp", "ccomp", "pobj", "tocomp", "mod"}
 TARGET_SPECS = {"dobj", "dative", "xobj", "ccomp"}
-FLAGS = {"recip", "accuse", "speech", "perp", "negform", "other"}
+FLAGS = {"recip", "accuse", "speech", "perp", "negform", "other", "victims"}
 
 
 def rows(name):

@@ -265,15 +265,23 @@ class ArticleActors:
         if sector and sector_terms().get((tok.lemma_.lower(),), ("", ""))[1] == "place" and tok.dep_ in (
                 "nsubj", "nsubjpass") and role == "source":
             return None  # a village or a site does not act
-        if tok.ent_type_ in ("GPE",) and country and not sector:
-            return self._remember(Resolved(Actor(text=text, name=None, country=country, sector="GOV"), "country"))
-        if country and not sector and tok.ent_type_ == "" and countries.country_by_name(tok.text):
+        if country and not sector and (tok.ent_type_ == "GPE" or countries.country_by_name(_entity_text(tok))
+                                       or countries.country_by_capital(_entity_text(tok))):
+            # a country or its capital standing for its government ("Moldova expelled", "Islamabad said")
             return self._remember(Resolved(Actor(text=text, name=None, country=country, sector="GOV"), "country"))
         if not sector and country and tok.ent_type_ == "NORP" and tok.tag_ in ("NNPS", "NNS"):
             sector = "CVL"  # "Pakistanis"
         if not sector:
             # a bare title back to its person ("the minister"), a definite group noun to the last group
             return None
+        if not country and orgname is None and any(t.lower_ in ("the", "these", "those") for t in phrase):
+            # "the diplomats" after "a Russian diplomat": the same head noun named before, with its country
+            head = _singular(tok)
+            for r in reversed(self.history):
+                if r.actor.country and head in {w.lower().rstrip("s") for w in r.actor.text.split()} | {
+                        w.lower() for w in r.actor.text.split()}:
+                    return self._remember(Resolved(Actor(text=text, name=r.actor.name, country=r.actor.country,
+                                                         sector=sector), r.kind))
         # a definite bare title goes back to the last person with that sector
         if not country and tok.ent_type_ != "PERSON" and sector_terms().get((tok.lemma_.lower(),), ("", ""))[1] == "person":
             for r in reversed(self.history):
@@ -308,10 +316,17 @@ class ArticleActors:
         the two parties the article set against each other (conventions 2.5)."""
         pair_word = tok.lemma_.lower() in ("side", "party") or tok.tag_ == "NNS" and any(
             c.lower_ in ("two", "both") and c.dep_ in ("nummod", "det", "predet") for c in tok.children)
-        if pair_word and any(c.lower_ in ("both", "two", "warring") for c in tok.subtree) and self.last_dyad:
+        # "commanders from the two sides", "the two countries' foreign ministers"
+        owner = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("from", "of") for g in c.children
+                 if g.dep_ == "pobj"] + [c for c in tok.children if c.dep_ == "poss"]
+        pair_owner = any(o.lemma_.lower() in ("side", "party", "country", "nation", "neighbour", "neighbor") and any(
+            x.lower_ in ("two", "both") for x in o.children) for o in owner)
+        if (pair_word or pair_owner) and any(c.lower_ in ("both", "two", "warring") for c in tok.subtree) \
+                and self.last_dyad:
             a, b = self.last_dyad
             sector = self.resolve(tok)
-            if sector is not None and sector.actor.sector and tok.lemma_.lower() not in ("side", "party", "country"):
+            if sector is not None and sector.actor.sector and (pair_owner or tok.lemma_.lower() not in (
+                    "side", "party", "country")):
                 # "the two navies": the two parties, with the sector the noun names
                 mk = lambda r: Resolved(Actor(text=tok.text, name=None, country=r.actor.country,
                                               sector=sector.actor.sector), "group")

