@@ -160,6 +160,8 @@ _CREDIT_RE = re.compile(
     r"|^sources?\s*:\s*\S"
     r"|^\(?with (?:additional )?(?:inputs?|reporting) (?:from|by)\b"
     r"|\bcontributed (?:reporting )?to (?:this|the) (?:report|story|article)\.?\)?$"
+    r"|^(?:the )?(?:associated press|reuters|afp|ap) (?:writers?|journalists?|reporters?|correspondents?|staff)\b"
+    r".{0,120}\bcontributed\b.{0,80}$"
     r"|^editor\s*:\s*\S"
     rf"|^[-–—]{{1,2}}\s*(?:{_AGENCY_ALT})\.?$", re.I)
 # "Reporting by Jane Doe in Nairobi; Editing by John Roe" holds names and these small words only;
@@ -208,6 +210,8 @@ _CAPTION_RES = (
                r"|^in this (?:undated |handout |file )*(?:photo|image|picture|video)\b", re.I),
     # ... Photo: AFP
     re.compile(r"\b(?:photo|picture|image|photograph)s?(?: credit)?\s*:\s*[^.:]{1,60}$", re.I),
+    # ... [File: Jane Doe/EPA]   ... [Al Jazeera]
+    re.compile(r"\[(?:file|photo|image|video)?\s*:?\s*[^\[\]]{0,80}/\s*[\w .-]{1,40}\]\s*\.?$", re.I),
 )
 _PHOTOS_HEADER_RE = re.compile(
     r"^(?:photos?|pictures?|in pictures|in photos|photo gallery|photo galleries|galler(?:y|ies)|more photos|"

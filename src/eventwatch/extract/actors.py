@@ -208,7 +208,7 @@ class ArticleActors:
                 if country or any(j in taken for j in range(i, i + ln)):
                     continue
                 span_text = " ".join(t.text for t in toks[i:i + ln])
-                c = countries.country_by_name(span_text) or (ln == 1 and countries.country_by_demonym(span_text))
+                c = countries.country_by_name(span_text) or countries.country_by_demonym(span_text)
                 if not c and ln == 1 and toks[i].dep_ in ("poss", "compound", "nsubj", "nsubjpass", "dobj", "pobj"):
                     c = countries.country_by_capital(span_text) if toks[i].ent_type_ in ("GPE", "") else None
                 if c:
@@ -228,8 +228,12 @@ class ArticleActors:
                     break
             if best:
                 sector = best[2][0]
-                if sector in ("MIL", "COP") and any(sector_terms().get((l,), ("",))[0] == "REB" for l in lemmas):
-                    sector = "REB"  # "terrorist forces", "rebel forces", "militant fighters"
+                if sector in ("MIL", "COP") and lemmas[best[1] + best[0] - 1] in ("force", "forces", "member"):
+                    # "terrorist forces", "rebel forces", "the opposition Union of Democratic Forces"
+                    for other in ("REB", "OPP"):
+                        if any(sector_terms().get((l,), ("",))[0] == other for l in lemmas):
+                            sector = other
+                            break
         return (org_country or country), sector, name
 
     def resolve(self, tok, *, role: str = "source") -> Resolved | None:

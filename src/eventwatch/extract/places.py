@@ -41,7 +41,7 @@ from ..settings import DATA_DIR, Settings
 from . import countries as _countries
 from .countries import norm
 
-INDEX_FORMAT = 5  # bump when the pickled layout or the build rules change
+INDEX_FORMAT = 6  # bump when the pickled layout or the build rules change
 EXTRA_TSV = DATA_DIR / "places_extra.tsv"
 STOPWORDS_TXT = DATA_DIR / "place_stopwords.txt"
 
@@ -243,11 +243,10 @@ def _build() -> dict:
         for a in c["alternatenames"]:
             if len(a) > 3 and not a.isupper() and not a.islower() and _LATIN.fullmatch(a):
                 index(rid, a, True)
-    capital_rid = _capital_towns(records, exact)
+    capital_rid, capital_towns = _capital_towns(records, exact)
     capital_point = {iso3: (records[rid][4], records[rid][5]) for iso3, rid in capital_rid.items()}
-    for rid in capital_rid.values():
-        if records[rid][6] == _CITY:
-            records[rid] = records[rid][:9] + (_CAPITAL,)
+    for rid in capital_towns:
+        records[rid] = records[rid][:9] + (_CAPITAL,)
     adm1_point = {}
     for code, u in adm1.items():
         lat, lon = (sum(u["lats"]) / len(u["lats"]), sum(u["lons"]) / len(u["lons"])) if u["lats"] else \
@@ -332,19 +331,25 @@ class _Table:
         return ()
 
 
-def _capital_towns(records: list[tuple], exact: dict[str, dict[int, int]]) -> dict[str, int]:
-    """Each country's capital (its most populous town of that name), else its most populous town."""
-    out: dict[str, int] = {}
+def _capital_towns(records: list[tuple], exact: dict[str, dict[int, int]]) -> tuple[dict[str, int], set[int]]:
+    """Each country's representative town (its capital, else its most populous town), and every town that is
+    a capital or seat of government named in countries.tsv ("Sucre" and "La Paz")."""
+    point: dict[str, int] = {}
     for rid, rec in enumerate(records):
-        if rec[1] not in out or rec[8] > records[out[rec[1]]][8]:
-            out[rec[1]] = rid
+        if rec[1] not in point or rec[8] > records[point[rec[1]]][8]:
+            point[rec[1]] = rid
+    towns: set[int] = set()
     for r in _countries_rows():
-        names = [r["capital"]] + r["capital_aliases"].split("|")
-        towns = [rid for n in names if n for rid in exact.get(norm(n), {})
-                 if records[rid][1] == r["iso3"] and records[rid][6] == _CITY]
-        if towns:
-            out[r["iso3"]] = max(towns, key=lambda t: records[t][8])
-    return out
+        found = []
+        for n in [r["capital"]] + r["capital_aliases"].split("|"):
+            same = [rid for rid in exact.get(norm(n), {}) if n and records[rid][1] == r["iso3"]
+                    and records[rid][6] == _CITY]
+            if same:
+                found.append(max(same, key=lambda t: records[t][8]))
+        if found:
+            point[r["iso3"]] = found[0]
+            towns.update(found)
+    return point, towns
 
 
 def _countries_rows() -> list[dict]:
@@ -482,12 +487,17 @@ class Gazetteer:
                      geonameid=None if gid < 0 else gid)
 
     def _resolve(self, raw: str, key: str, hint: dict[str, int], prefer: int | None, depth: int) -> Place | None:
-        if len(key) < 2 or key in self._stop_everywhere or depth > 2:
+        if len(key) < 2 or depth > 2:
             return None
         iso3 = _countries.country_by_name(raw)
         if iso3:
             return self._country_or_unit(iso3, key, hint)
-        got = self._choose(self._cands(self._exact, key), hint, prefer, key)
+        if key in self._stop_everywhere:
+            return None
+        if _countries.country_by_demonym(raw):
+            return None  # "Somali", "Afghan": adjectives, even where a region bears the name
+        acronym = raw.isupper() and len(key.replace(" ", "")) <= 4  # "BLA", "UN", "TTP": rarely places
+        got = self._choose(self._cands(self._exact, key), hint, prefer, key, raw if acronym else "")
         if got is not None:
             return self._place(got)
         # "northern Iraq", "southern Lebanon": the country or province, named as written
@@ -539,27 +549,39 @@ class Gazetteer:
                 return self._place(min(other, key=lambda r: hint[self._iso3[r]]))
         return self._place(self._country[iso3])
 
-    def _choose(self, cands: tuple[int, ...], hint: dict[str, int], prefer: int | None, key: str) -> int | None:
-        """Pick among the places whose name (c & 1: only an alternate name) is ``key``; None if none fits."""
+    def _choose(self, cands: Sequence[int], hint: dict[str, int], prefer: int | None, key: str,
+                acronym: str = "") -> int | None:
+        """Pick among the places named ``key`` (codes: place id * 4 + _ALT/_DERIVED bits); None if none fits."""
         if not cands:
             return None
-        iso3, pop = self._iso3, self._pop
-        curated = [c >> 2 for c in cands if self._flags[c >> 2] & _CURATED and self._prec[c >> 2] != _COUNTRY]
+        iso3, pop, prec, flags = self._iso3, self._pop, self._prec, self._flags
+        curated = [c >> 2 for c in cands if flags[c >> 2] & _CURATED and prec[c >> 2] != _COUNTRY]
         if curated:  # seas and hand-checked places: "Red Sea" is the sea, not Sudan's Red Sea state
             return max(curated, key=lambda r: (iso3[r] in hint, pop[r]))
+        capital = [c >> 2 for c in cands if flags[c >> 2] & _CAPITAL and not c & _ALT]
+        if capital and not acronym:  # "Islamabad" is Pakistan's capital, not Chattogram's former name
+            cap = capital[0]
+            if _countries.country_by_capital(self._name[cap]) == iso3[cap] and not any(
+                    iso3[c >> 2] in hint and iso3[c >> 2] != iso3[cap] for c in cands):
+                return cap
+        if acronym or key in self._stop_outside:  # "Chen" is a surname before it is Chenzhou's other name
+            cands = [c for c in cands if not c & _ALT]
         best_out = None
-        if key not in self._stop_outside:
+        if key not in self._stop_outside and not acronym and len(key) >= 3:
+            # elsewhere only sizeable places, by their own names; no "Christian County" for "Christian"
             outside = [c >> 2 for c in cands if iso3[c >> 2] not in hint and
-                       pop[c >> 2] >= (MIN_ALT_POPULATION if c & 1 else MIN_POPULATION)]
+                       not (c & _DERIVED and prec[c >> 2] == _DISTRICT) and
+                       pop[c >> 2] >= (MIN_ALT_POPULATION if c & _ALT else MIN_POPULATION)]
             if outside:
-                top = iso3[max(outside, key=lambda r: pop[r])]
+                own = [c >> 2 for c in cands if not c & _ALT and c >> 2 in outside]
+                top = iso3[max(own or outside, key=lambda r: pop[r])]
                 same = [c for c in cands if iso3[c >> 2] == top]
                 best_out = self._pick_in_country([c >> 2 for c in same], prefer)
         inside = [c for c in cands if iso3[c >> 2] in hint]
         if not inside:
             return best_out
         # the earliest-mentioned country with a place of this very name (else with an alternate name)
-        primary = [c for c in inside if not c & 1]
+        primary = [c for c in inside if not c & _ALT]
         first = min(hint[iso3[c >> 2]] for c in primary or inside)
         best_in = self._pick_in_country([c >> 2 for c in inside if hint[iso3[c >> 2]] == first], prefer)
         if not primary and best_out is not None and pop[best_out] >= 500_000 and pop[best_in] < 1000:
@@ -602,8 +624,8 @@ class Gazetteer:
             for r in rids:
                 by_country[iso3[r]].append(r)
             rids = max(by_country.values(), key=lambda rs: sum(pop[r] for r in rs))
-            if sum(pop[r] for r in rids) < MIN_POPULATION:
-                return None
+            if len(rids) < 2 or sum(pop[r] for r in rids) < MIN_POPULATION:
+                return None  # elsewhere only a genuinely split region ("Darfur"), not "Borders"
         level = max(prec[r] for r in rids)  # "Darfur" is five provinces, not their districts
         rids = [r for r in rids if prec[r] == level]
         if len(rids) == 1:
