@@ -95,8 +95,27 @@ class ArticleActors:
     last_source: dict[str, Resolved] = field(default_factory=dict)  # root -> source of the last such event
     country_order: list[str] = field(default_factory=list)  # countries in order of first mention
 
+    local_acronyms: set = field(default_factory=set)
+
     def __post_init__(self):
+        self._scan_acronyms()
         self._scan_persons()
+
+    def _scan_acronyms(self):
+        """Acronyms the article defines ("... Defence Forces (ADF)") whose long form is not the one the
+        dictionary knows under that acronym."""
+        doc = self.doc
+        for t in doc:
+            if t.text.isupper() and 2 <= len(t.text) <= 6 and t.i > 0 and doc[t.i - 1].text == "(" \
+                    and t.i + 1 < len(doc) and doc[t.i + 1].text == ")":
+                hit = named_actors().get((t.text.lower(),))
+                if hit is None:
+                    continue
+                start = max(0, t.i - 8)
+                before = {x.lower_ for x in doc[start:t.i - 1] if x.is_alpha}
+                known = {w for k, v in named_actors().items() if v == hit and len(k) > 1 for w in k if w.isalpha()}
+                if len(before & known) < 2:
+                    self.local_acronyms.add(t.text)
 
     # ---- person registry -------------------------------------------------------------------
     def _name_spans(self):
@@ -196,6 +215,8 @@ class ArticleActors:
                     continue
                 key = tuple(words[i:i + ln])
                 hit = named_actors().get(key)
+                if hit and ln == 1 and toks[i].text in self.local_acronyms:
+                    hit = None  # "Ambazonia Defence Forces (ADF)": not the dictionary's ADF
                 if hit and (ln > 1 or _plausible_acronym(toks[i])):
                     org_country, sector, name = hit
                     taken.update(range(i, i + ln))
@@ -253,8 +274,11 @@ class ArticleActors:
             actor = self.persons.get(ent_text) or self.persons.get(tok.text)
             if actor:
                 country, sector, _ = self._analyse([t for t in phrase if t.ent_type_ != "PERSON"])
-                a = Actor(text=text, name=actor.name, country=actor.country or country,
-                          sector=actor.sector or sector or "GOV")
+                sector = actor.sector or sector
+                # a titled official without a country serves the article's country; an untitled person is
+                # a civilian of it
+                a = Actor(text=text, name=actor.name, country=actor.country or country or self.home_country,
+                          sector=sector or "CVL")
                 return self._remember(Resolved(a, "person"))
         country, sector, orgname = self._analyse(phrase)
         if not country and not orgname:
@@ -318,8 +342,10 @@ class ArticleActors:
     def resolve_many(self, tok) -> list[Resolved]:
         """Like resolve, but "Kenyan and Somali troops" gives one actor per country, and "both sides"
         the two parties the article set against each other (conventions 2.5)."""
-        pair_word = tok.lemma_.lower() in ("side", "party") or tok.tag_ == "NNS" and any(
-            c.lower_ in ("two", "both") and c.dep_ in ("nummod", "det", "predet") for c in tok.children)
+        # "the two navies", "both countries" (but "two fighter jets" is a count, not the pair)
+        pair_word = tok.lemma_.lower() in ("side", "party") or tok.tag_ == "NNS" and (
+            any(c.lower_ == "both" for c in tok.children) or any(c.lower_ == "two" for c in tok.children)
+            and any(c.lower_ == "the" for c in tok.children))
         # "commanders from the two sides", "the two countries' foreign ministers"
         owner = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("from", "of") for g in c.children
                  if g.dep_ == "pobj"] + [c for c in tok.children if c.dep_ == "poss"]

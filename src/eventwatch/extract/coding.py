@@ -231,7 +231,7 @@ def _match(rule: Rule, verb) -> bool:
                 return False
         elif kind == "obj":
             objs = _objects(verb)
-            if not any(o.lemma_.lower() in values or o.lower_ in values for o in objs):
+            if not any(o.lemma_.lower() in values or o.lower_ in values or "*" in values for o in objs):
                 return False
         elif kind == "objmod":
             objs = _children(verb, "dobj", "nsubjpass")
@@ -338,6 +338,7 @@ def _modal_context(verb, trigger_code: str):
     return False, mode, negated, transform_kind, governor
 
 
+PROTEST_VERBS = {"protest", "rally", "march", "demonstrate", "gather", "strike", "riot", "block"}
 CASUALTY_VERBS = {"kill", "injure", "wound", "hurt", "hit", "harm", "die"}
 # Roots whose events, in the conventions, always have a target: without one the event is not emitted
 # (precision first), except violence against unnamed victims, who are civilians where it happened.
@@ -356,6 +357,7 @@ def _finish_targets(code: str, targets: list[Resolved]) -> list[Resolved] | None
     return targets
 
 
+DAY_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today"}
 HABITUAL_ADV = {"repeatedly", "increasingly", "often", "frequently", "regularly", "routinely", "long", "usually",
                 "sometimes", "periodically", "traditionally"}
 
@@ -366,6 +368,10 @@ def _habitual(verb) -> bool:
     for c in verb.children:
         if c.dep_ == "advmod" and c.lower_ in HABITUAL_ADV:
             return True
+        if c.dep_ == "prep" and c.lower_ in ("between", "in", "during", "from") and any(
+                t.like_num and len(t.text) == 4 and t.text[:2] in ("19", "20") for t in c.subtree) and not any(
+                t.lower_ in DAY_WORDS for t in verb.subtree):
+            return True  # "fought clashes between 2008 and 2011": history, not news (2.4)
         if c.dep_ == "prep" and c.lower_ in ("since", "over", "in", "for"):
             words = {t.lower_ for t in c.subtree}
             if c.lower_ == "since" and any(w.isdigit() and len(w) == 4 for w in words):
@@ -618,6 +624,12 @@ def code_sentence(sent, actors: ArticleActors, *, skip_before: int = 0) -> list[
 def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate]:
     if verb.dep_ in ("amod", "compound") or verb.tag_ == "VBG" and verb.dep_ in ("pobj", "nsubj"):
         return []  # participles used as adjectives or nouns ("the killing")
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and not _prep_objects(verb, {"by"}):
+        return []  # "those detained", "the people held": a reference to an act, not a report of it
+    if rule.code[:2] in ("02", "10") and verb.dep_ in ("advcl", "xcomp") and \
+            any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and \
+            (lexicon_lemma(verb.head, verb_rules()) or "") in PROTEST_VERBS:
+        return []  # "rallied to demand the resignation": the purpose of a protest is not a demand (2.6)
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj") and rule.code[:2] in ("18", "19", "20") \
             and not _child(verb, "nsubj"):
         return []  # "..., killing at least 20 militants": the outcome of an event already coded (2.4)
@@ -638,6 +650,12 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         if not agents and verb.lemma_.lower() in CASUALTY_VERBS:
             return []  # "17 people were killed when ...": a casualty figure, not an event of its own (2.4)
         sources = _resolve_all([a for ag in agents for a in _conjuncts(ag)], actors)
+        if agents and not sources:
+            # "injured by stones thrown by protesters": the thrower acts; a bare instrument invents no one
+            inner = [g for ag in agents for acl in ag.children if acl.dep_ == "acl" for g in _prep_objects(acl, {"by"})]
+            sources = _resolve_all(inner, actors)
+            if not sources:
+                return []
         if subj_tok is not None and "dobj" in rule.targets:
             targets = _resolve_all(_conjuncts(subj_tok), actors)
         else:

@@ -181,7 +181,9 @@ def country_name(iso3: str) -> str:
 
 
 def iso2_to_iso3(iso2: str | None) -> str | None:
-    """>>> iso2_to_iso3("pk"), iso2_to_iso3("XK"), iso2_to_iso3("ZZ")
+    """ISO alpha-2 -> alpha-3 (Kosovo's user-assigned XK -> XKX), else None.
+
+    >>> iso2_to_iso3("pk"), iso2_to_iso3("XK"), iso2_to_iso3("ZZ")
     ('PAK', 'XKX', None)
     """
     return _tables().iso2.get((iso2 or "").upper())

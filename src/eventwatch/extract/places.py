@@ -102,7 +102,7 @@ def distance_km(a: Place, b: Place) -> float:
     """Great-circle (haversine) distance in km; ``inf`` when either place has no coordinates.
 
     >>> round(distance_km(Place("Karachi", lat=24.86, lon=67.01), Place("Gwadar", lat=25.12, lon=62.33)))
-    472
+    473
     """
     if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return math.inf
@@ -385,6 +385,9 @@ def _load_or_build(cache_dir: str | None = None) -> dict:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+        for old in folder.glob("gazetteer-*.pkl"):  # indexes of older package or data versions
+            if old != path:
+                old.unlink(missing_ok=True)
     except OSError:
         pass  # read-only cache dir: keep the index in memory only
     return data
@@ -496,8 +499,9 @@ class Gazetteer:
             return None
         if _countries.country_by_demonym(raw):
             return None  # "Somali", "Afghan": adjectives, even where a region bears the name
-        acronym = raw.isupper() and len(key.replace(" ", "")) <= 4  # "BLA", "UN", "TTP": rarely places
-        got = self._choose(self._cands(self._exact, key), hint, prefer, key, raw if acronym else "")
+        # capitals: a dateline ("LIMA") or an acronym ("BLA", "ISIS"); only own names, short ones only nearby
+        caps = 2 if raw.isupper() and len(key.replace(" ", "")) <= 3 else 1 if raw.isupper() else 0
+        got = self._choose(self._cands(self._exact, key), hint, prefer, key, caps)
         if got is not None:
             return self._place(got)
         # "northern Iraq", "southern Lebanon": the country or province, named as written
@@ -550,7 +554,7 @@ class Gazetteer:
         return self._place(self._country[iso3])
 
     def _choose(self, cands: Sequence[int], hint: dict[str, int], prefer: int | None, key: str,
-                acronym: str = "") -> int | None:
+                caps: int = 0) -> int | None:
         """Pick among the places named ``key`` (codes: place id * 4 + _ALT/_DERIVED bits); None if none fits."""
         if not cands:
             return None
@@ -559,22 +563,24 @@ class Gazetteer:
         if curated:  # seas and hand-checked places: "Red Sea" is the sea, not Sudan's Red Sea state
             return max(curated, key=lambda r: (iso3[r] in hint, pop[r]))
         capital = [c >> 2 for c in cands if flags[c >> 2] & _CAPITAL and not c & _ALT]
-        if capital and not acronym:  # "Islamabad" is Pakistan's capital, not Chattogram's former name
+        if capital:  # "Islamabad" is Pakistan's capital, not Chattogram's former name
             cap = capital[0]
             if _countries.country_by_capital(self._name[cap]) == iso3[cap] and not any(
                     iso3[c >> 2] in hint and iso3[c >> 2] != iso3[cap] for c in cands):
                 return cap
-        if acronym or key in self._stop_outside:  # "Chen" is a surname before it is Chenzhou's other name
+        if caps or key in self._stop_outside:  # "Chen" is a surname before it is Chenzhou's other name
             cands = [c for c in cands if not c & _ALT]
         best_out = None
-        if key not in self._stop_outside and not acronym and len(key) >= 3:
+        if key not in self._stop_outside and caps < 2 and len(key) >= 3:
             # elsewhere only sizeable places, by their own names; no "Christian County" for "Christian"
             outside = [c >> 2 for c in cands if iso3[c >> 2] not in hint and
                        not (c & _DERIVED and prec[c >> 2] == _DISTRICT) and
                        pop[c >> 2] >= (MIN_ALT_POPULATION if c & _ALT else MIN_POPULATION)]
             if outside:
-                own = [c >> 2 for c in cands if not c & _ALT and c >> 2 in outside]
-                top = iso3[max(own or outside, key=lambda r: pop[r])]
+                ok = set(outside)  # the place's own name, before "Beni Department" or an alternate name
+                tiers = ([c >> 2 for c in cands if not c & 3 and c >> 2 in ok],
+                         [c >> 2 for c in cands if not c & _ALT and c >> 2 in ok], outside)
+                top = iso3[max(next(t for t in tiers if t), key=lambda r: pop[r])]
                 same = [c for c in cands if iso3[c >> 2] == top]
                 best_out = self._pick_in_country([c >> 2 for c in same], prefer)
         inside = [c for c in cands if iso3[c >> 2] in hint]
