@@ -366,9 +366,22 @@ class ArticleActors:
                     order.index(b.actor.country) < order.index(a.actor.country):
                 a, b = b, a  # joint acts of "the two sides": the party the article named first is the source
             return [a, b]
+        if pair_word and tok.lemma_.lower() in ("neighbour", "neighbor", "country", "nation", "government"):
+            found = [c for c in self.country_order[:2]]
+            if len(found) == 2:  # "the two neighbours": the two countries the article is about
+                return [Resolved(Actor(text=tok.text, name=None, country=c, sector="GOV"), "country") for c in found]
         r = self.resolve(tok)
         if r is None:
             return []
+        # "the foreign ministers of Greece and Turkey": one actor per country
+        for p in tok.children:
+            if p.dep_ == "prep" and p.lower_ == "of":
+                for o in p.children:
+                    if o.dep_ == "pobj" and any(c.dep_ == "conj" for c in o.children):
+                        named = [countries.country_any(x.text) for x in [o] + [c for c in o.children if c.dep_ == "conj"]]
+                        if all(named) and len(set(named)) > 1:
+                            return [Resolved(Actor(text=r.actor.text, name=None, country=c, sector=r.actor.sector),
+                                             r.kind) for c in named]
         mods = [c for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i]
         extra = []
         for m in mods:

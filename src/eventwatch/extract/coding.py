@@ -204,7 +204,7 @@ def _subject(verb):
     return None
 
 
-QUANTITY_NOUNS = {"dozen", "dozens", "hundred", "hundreds", "score", "scores", "number", "barrage", "salvo",
+QUANTITY_NOUNS = {"tonne", "tonnes", "ton", "tons", "truckload", "truckloads", "kilogram", "kilograms","dozen", "dozens", "hundred", "hundreds", "score", "scores", "number", "barrage", "salvo",
                   "volley", "series", "couple", "wave", "string", "thousand", "thousands"}
 
 
@@ -213,10 +213,9 @@ def _objects(verb) -> list:
     out = []
     for o in _children(verb, "dobj", "nsubjpass"):
         out.append(o)
-        if o.lemma_.lower() in QUANTITY_NOUNS or o.pos_ == "NUM":
-            for p in o.children:
-                if p.dep_ == "prep" and p.lower_ == "of":
-                    out.extend(_children(p, "pobj"))
+        for p in o.children:  # "dozens of rockets", "a state of emergency", "a round of talks"
+            if p.dep_ == "prep" and p.lower_ == "of":
+                out.extend(_children(p, "pobj"))
     return out
 
 
@@ -365,6 +364,13 @@ HABITUAL_ADV = {"repeatedly", "increasingly", "often", "frequently", "regularly"
 def _habitual(verb) -> bool:
     """Generic or repeated activity ("have repeatedly come under attack", "have killed thousands in recent
     years") is background, not an event (conventions 2.4)."""
+    if verb.dep_ in ("advcl", "pcomp", "acl") and verb.tag_ == "VBG" and verb.head is not verb and \
+            _habitual_clause(verb.head):
+        return True  # "relations have been strained for years, with each side accusing the other"
+    return _habitual_clause(verb)
+
+
+def _habitual_clause(verb) -> bool:
     for c in verb.children:
         if c.dep_ == "advmod" and c.lower_ in HABITUAL_ADV:
             return True
@@ -401,6 +407,9 @@ def _targets_for(rule: Rule, verb, actors: ArticleActors, passive: bool) -> list
         toks = []
         if spec == "dobj":
             toks = _children(verb, "nsubjpass") if passive else _children(verb, "dobj")
+            toks = [g for t in toks for g in ([t] + [x for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
+                                                    for x in _children(p, "pobj")]
+                                               if t.lemma_.lower() in QUANTITY_NOUNS or t.pos_ == "NUM" else [t])]
             if len(toks) > 1:  # the parser sometimes splits "the paramilitary Rapid Support Forces" in two
                 toks = [t for t in toks if t.pos_ in ("NOUN", "PROPN", "PRON")] or toks[-1:]
         elif spec == "dative":
@@ -459,11 +468,23 @@ def _resolve_targets(toks, actors: ArticleActors) -> list[Resolved]:
                 res.append(r) if r is not None else None
             else:
                 found = actors.resolve_many(c)
-                if not found:  # "a vehicle carrying Chinese engineers": the people it carried
-                    for acl in c.children:
-                        if acl.dep_ == "acl" and acl.lemma_.lower() in ("carry", "transport", "ferry"):
-                            for o in _children(acl, "dobj"):
-                                found.extend(actors.resolve_many(o))
+                for acl in c.children if not found else ():
+                    lem = acl.lemma_.lower()
+                    if acl.dep_ == "acl" and lem in ("carry", "transport", "ferry"):
+                        # "a vehicle carrying Chinese engineers": the people it carried
+                        for o in _children(acl, "dobj"):
+                            found.extend(actors.resolve_many(o))
+                    elif acl.dep_ == "acl" and lem in ("belong", "own", "operate", "run"):
+                        # "bulldozers belonging to the Turkish contractor", "a mine run by a Chinese firm"
+                        for o in _prep_objects(acl, {"to", "by"}):
+                            found.extend(actors.resolve_many(o))
+                if not found:  # "praised China's support": the owner of what was praised
+                    for poss in _children(c, "poss"):
+                        if poss.pos_ == "PRON":
+                            continue  # "his extradition" says nothing of who is asked
+                        r = actors.resolve(poss)
+                        if r is not None:
+                            found.append(r)
                 res.extend(found)
     return res
 
@@ -624,6 +645,10 @@ def code_sentence(sent, actors: ArticleActors, *, skip_before: int = 0) -> list[
 def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate]:
     if verb.dep_ in ("amod", "compound") or verb.tag_ == "VBG" and verb.dep_ in ("pobj", "nsubj"):
         return []  # participles used as adjectives or nouns ("the killing")
+    if verb.dep_ == "relcl" and rule.code.split("|")[0][:2] in ("18", "19", "20") and verb.head.dep_ in (
+            "pobj", "nsubj") and (verb.head.head.dep_ == "agent" or verb.head.dep_ == "nsubj") and \
+            lexicon_lemma(verb.head.head.head if verb.head.dep_ == "pobj" else verb.head.head, verb_rules()):
+        return []  # "seized by gunmen who stormed their camp": a relative clause restating the act (2.2)
     if verb.dep_ == "acl" and verb.tag_ == "VBN" and not _prep_objects(verb, {"by"}):
         return []  # "those detained", "the people held": a reference to an act, not a report of it
     if rule.code[:2] in ("02", "10") and verb.dep_ in ("advcl", "xcomp") and \
@@ -708,6 +733,10 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
                 if r is not None and r.actor.code != sources[0].actor.code and r.actor.country:
                     targets = [r]
                     break
+    if not targets and sources and code in ("1053", "0253", "0841") and actors.last_source.get("17"):
+        holder = actors.last_source["17"]  # "demanded his immediate release": from whoever holds him
+        if holder.actor.code != sources[0].actor.code:
+            targets = [holder]
     if not targets and sources and actors.last_dyad and code[:2] in ("08", "10", "12", "13", "15", "16"):
         # a ceasefire, demand or threat with no named target: the other side of the conflict
         a, b = actors.last_dyad

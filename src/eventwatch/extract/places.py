@@ -139,6 +139,9 @@ def _read_stopwords() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(sections["everywhere"]), frozenset(sections["outside"])
 
 
+_build_key = norm.__wrapped__  # the same key, without filling the lookup cache with 900k build-time names
+
+
 def _build() -> dict:
     """Read the package data and return the index (plain dicts, lists and tuples, for pickle)."""
     try:
@@ -161,7 +164,7 @@ def _build() -> dict:
         return None if x is None else intern.setdefault(x, x)
 
     def index(rid: int, name: str, alt: bool) -> None:
-        k = norm(name)
+        k = _build_key(name)
         if len(k) < 2 or k in stop_everywhere:
             return
         unit = records[rid][6] in (_DISTRICT, _PROVINCE)
@@ -277,7 +280,7 @@ def _build() -> dict:
                         country_pop.get(iso3, 0), _CURATED))
 
     # seas, disputed features and places GeoNames lacks
-    adm1_by_key = {(u["iso3"], norm(n)): u["name"] for u in adm1.values() for n in [u["name"]] + u["aliases"]}
+    adm1_by_key = {(u["iso3"], _build_key(n)): u["name"] for u in adm1.values() for n in [u["name"]] + u["aliases"]}
     with open(EXTRA_TSV, encoding="utf-8") as fh:
         rows = csv.DictReader((ln for ln in fh if not ln.startswith("#")), delimiter="\t")
         for r in rows:
@@ -577,12 +580,14 @@ class Gazetteer:
                        not (c & _DERIVED and prec[c >> 2] == _DISTRICT) and
                        pop[c >> 2] >= (MIN_ALT_POPULATION if c & _ALT else MIN_POPULATION)]
             if outside:
-                ok = set(outside)  # the place's own name, before "Beni Department" or an alternate name
+                # a town or province before a district (US counties bear people's names: "Hamilton"),
+                # a place's own name before "Beni Department" or an alternate name
+                ok = set(r for r in outside if prec[r] != _DISTRICT) or set(outside)
                 tiers = ([c >> 2 for c in cands if not c & 3 and c >> 2 in ok],
-                         [c >> 2 for c in cands if not c & _ALT and c >> 2 in ok], outside)
-                top = iso3[max(next(t for t in tiers if t), key=lambda r: pop[r])]
-                same = [c for c in cands if iso3[c >> 2] == top]
-                best_out = self._pick_in_country([c >> 2 for c in same], prefer)
+                         [c >> 2 for c in cands if not c & _ALT and c >> 2 in ok], list(ok))
+                tier = next(t for t in tiers if t)
+                top = iso3[max(tier, key=lambda r: pop[r])]
+                best_out = self._pick_in_country([r for r in tier if iso3[r] == top], prefer)
         inside = [c for c in cands if iso3[c >> 2] in hint]
         if not inside:
             return best_out
