@@ -348,7 +348,8 @@ def _finish_targets(code: str, targets: list[Resolved]) -> list[Resolved] | None
     """None when the event must not be emitted for lack of a target."""
     if targets:
         return targets
-    if code[:2] in ("18", "20"):
+    if code[:2] in ("18", "20") or code in ("0813", "1723", "1724", "081"):
+        # violence against unnamed victims, and curfews and emergencies, fall on the civilians where they are
         from ..records import Actor
         return [Resolved(Actor(text="", name=None, country=None, sector="CVL"), "group", needs_place_country=True)]
     if code[:2] in TARGET_ROOTS:
@@ -371,6 +372,11 @@ def _habitual(verb) -> bool:
 
 
 def _habitual_clause(verb) -> bool:
+    for o in _children(verb, "dobj"):  # "fought several deadly clashes between 2008 and 2011"
+        for p in o.children:
+            if p.dep_ == "prep" and p.lower_ in ("between", "in", "during") and any(
+                    t.like_num and len(t.text) == 4 and t.text[:2] in ("19", "20") for t in p.subtree):
+                return True
     for c in verb.children:
         if c.dep_ == "advmod" and c.lower_ in HABITUAL_ADV:
             return True

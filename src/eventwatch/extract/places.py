@@ -440,6 +440,7 @@ class Gazetteer:
             return None
         hint: dict[str, int] = {}
         for i, c in enumerate(countries or ()):
+            c = (c or "").upper()
             if c and c not in hint:
                 hint[c] = i
         raw = name.strip()
@@ -587,21 +588,24 @@ class Gazetteer:
                          [c >> 2 for c in cands if not c & _ALT and c >> 2 in ok], list(ok))
                 tier = next(t for t in tiers if t)
                 top = iso3[max(tier, key=lambda r: pop[r])]
-                best_out = self._pick_in_country([r for r in tier if iso3[r] == top], prefer)
+                best_out = self._pick_in_country([r for r in tier if iso3[r] == top], prefer,
+                                                 [c >> 2 for c in cands if iso3[c >> 2] == top])
         inside = [c for c in cands if iso3[c >> 2] in hint]
         if not inside:
             return best_out
         # the earliest-mentioned country with a place of this very name (else with an alternate name)
         primary = [c for c in inside if not c & _ALT]
         first = min(hint[iso3[c >> 2]] for c in primary or inside)
-        best_in = self._pick_in_country([c >> 2 for c in inside if hint[iso3[c >> 2]] == first], prefer)
+        pool = [c >> 2 for c in inside if hint[iso3[c >> 2]] == first]
+        best_in = self._pick_in_country(pool, prefer, pool)
         if not primary and best_out is not None and pop[best_out] >= 500_000 and pop[best_in] < 1000:
             return best_out  # a village's alternate name does not beat a famous city ("London")
         return best_in
 
-    def _pick_in_country(self, rids: list[int], prefer: int | None) -> int:
-        """Among same-named places of one country: the preferred precision, else the biggest, but the town
-        that is the seat of a same-named unit ("Gwadar", "Karachi") over the unit."""
+    def _pick_in_country(self, rids: list[int], prefer: int | None, seats: Sequence[int] = ()) -> int:
+        """Among same-named places of one country: the preferred precision, else the biggest, but a town
+        (from ``seats``, alternate names included: "Hama" is Ḩamāh) that is the seat of a same-named unit
+        over the unit ("Gwadar" the port, not Gwadar District)."""
         prec, pop = self._prec, self._pop
         if prefer is not None:
             rids = [r for r in rids if prec[r] == prefer] or rids
@@ -611,7 +615,7 @@ class Gazetteer:
         best = max(rids, key=lambda r: (pop[r], -prec[r]))
         if prec[best] in (_DISTRICT, _PROVINCE) and prefer not in (_DISTRICT, _PROVINCE):
             a1, a2 = self._admin1[best], self._admin2[best]
-            towns = [r for r in rids if prec[r] == _CITY and self._admin1[r] == a1 and
+            towns = [r for r in (seats or rids) if prec[r] == _CITY and self._admin1[r] == a1 and
                      (prec[best] == _PROVINCE or self._admin2[r] in (a2, None))]
             if towns:
                 town = max(towns, key=lambda r: pop[r])
