@@ -361,6 +361,18 @@ PLACE_NOUNS = {"town", "city", "village", "province", "district", "region", "sta
                "island", "port", "outskirts", "suburb", "township", "valley", "border"}
 
 
+def _governs(tok, trig) -> bool:
+    """Whether the clause that ``tok`` sits in is the trigger's own clause or one above it."""
+    h = tok.head
+    for _ in range(10):
+        if h.pos_ in ("VERB", "AUX"):
+            break
+        if h.head is h:
+            break
+        h = h.head
+    return h == trig or h in list(trig.ancestors) or (trig.head == h)
+
+
 def _place_for(st: _ArticleState, sent, cand: Candidate, root: str) -> Place | None:
     trig = cand.trigger
     if trig.pos_ in ("NOUN", "PROPN") and cand.mode != REFERENCE and trig.head.pos_ in ("VERB", "AUX"):
@@ -381,6 +393,8 @@ def _place_for(st: _ArticleState, sent, cand: Candidate, root: str) -> Place | N
             continue
         if physical and not placed and not within:
             continue
+        if not within and not _governs(ent.root, trig):
+            continue  # "... a highway used to haul copper from mines in the Andes": another clause's place
         if ent.root.dep_ in ("nsubj", "nsubjpass", "poss") or ent.root.dep_ == "compound" and ent.root.head.dep_ in (
                 "nsubj",) and ent.root.head.i != cand.trigger.i:
             continue  # "Islamabad said", "Pakistan's army": actors, not places
