@@ -349,7 +349,8 @@ def _place_spans(sent):
     """Named places in a sentence: the tagger's GPE/LOC/FAC entities, plus proper nouns it left unlabelled
     where a place is expected ("the Dasu attack", "near Kenieba")."""
     spans = [e for e in sent.ents if e.label_ in PLACE_LABELS]
-    covered = {i for e in sent.ents for i in range(e.start, e.end)}
+    # the tagger calls some towns NORP ("the Chaman border crossing"): those stay candidates
+    covered = {i for e in sent.ents if e.label_ != "NORP" for i in range(e.start, e.end)}
     for t in sent:
         if t.i in covered or t.pos_ != "PROPN" or t.dep_ == "compound" and t.head.pos_ == "PROPN":
             continue
