@@ -177,6 +177,18 @@ class ArticleActors:
             while top.dep_ in ("conj", "appos") and top.head is not top:  # "State Councilor and Minister of ..."
                 top = top.head
             toks.extend(t for t in top.subtree if t.i < ent.start)
+        if root.dep_ == "conj" and root.head.pos_ in ("PROPN", "NOUN"):
+            # "Pakistani Deputy Prime Minister and Foreign Minister Sardar Asif Nawaz"
+            toks.extend(t for t in root.head.subtree if t.i < ent.start)
+        # whatever the parse, the words right before a name are its title ("Nepal's Home Secretary X")
+        i = ent.start - 1
+        while i >= max(0, ent.start - 8):
+            t = self.doc[i]
+            if t.pos_ in ("VERB", "AUX", "ADP") and t.lower_ not in ("of",) or t.text in (",", ";", ":", "(", ")") \
+                    or t.is_sent_start and t.i != i:
+                break
+            toks.append(t)
+            i -= 1
         if root.dep_ == "appos":  # "the foreign minister, Ahmed Raza"
             toks.extend(t for t in root.head.subtree if t.i < root.head.i + 1 and not (ent.start <= t.i < ent.end))
         # "Moeed Yusuf, special assistant to Pakistani Prime Minister on ..."
