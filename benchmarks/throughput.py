@@ -44,8 +44,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args()
 
-    from eventwatch.extract import nlp
-    from eventwatch.extract.pipeline import extract_many
+    from eventwatch.extraction import nlp
+    from eventwatch.extraction.pipeline import extract_many
 
     articles = load_articles(args.articles)
     texts = [a.text for a in articles]

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from eventwatch.errors import EventwatchError
-from eventwatch.extract import codebook
+from eventwatch.extraction import codebook
 from eventwatch.settings import DATA_DIR
 
 PLOVER = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
@@ -94,6 +94,6 @@ def test_lookups_and_unknown_codes():
 
 
 def test_loading_does_not_import_spacy():
-    code = ("import sys; from eventwatch.extract import codebook; codebook.codebook(); "
+    code = ("import sys; from eventwatch.extraction import codebook; codebook.codebook(); "
             "assert 'spacy' not in sys.modules, 'spacy imported'")
     subprocess.run([sys.executable, "-c", code], check=True)

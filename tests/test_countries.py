@@ -1,11 +1,11 @@
-"""Country names, aliases, demonyms and capitals -> ISO alpha-3 (extract/countries.py, data/countries.tsv)."""
+"""Country names, aliases, demonyms and capitals -> ISO alpha-3 (extraction/countries.py, data/countries.tsv)."""
 import csv
 from collections import defaultdict
 
 import pytest
 
-from eventwatch.extract import countries as c
-from eventwatch.extract.countries import (all_countries, country_any, country_by_capital, country_by_demonym,
+from eventwatch.extraction import countries as c
+from eventwatch.extraction.countries import (all_countries, country_any, country_by_capital, country_by_demonym,
                                           country_by_name, country_name, iso2_to_iso3)
 
 

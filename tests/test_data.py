@@ -4,8 +4,8 @@ from collections import Counter
 
 import pytest
 
-from eventwatch.extract import codebook, coding
-from eventwatch.extract.actors import named_actors, sector_terms
+from eventwatch.extraction import codebook, coding
+from eventwatch.extraction.actors import named_actors, sector_terms
 from eventwatch.settings import DATA_DIR
 
 SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "OPP", "REB", "CVL", "BUS", "MED", "NGO", "IGO", "EDU", "HLH", "LAB"}

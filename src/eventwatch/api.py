@@ -73,7 +73,7 @@ def extract_articles(articles: Iterable[Article], *, n_process: int | None = Non
                      batch_size: int | None = None, model: str | None = None
                      ) -> Iterator[tuple[Article, list[Event] | None, str | None]]:
     """(article, events, error) for each article, in order, over worker processes."""
-    from .extract.pipeline import extract_many
+    from .extraction.pipeline import extract_many
 
     s = _settings()
     return extract_many(articles, n_process=n_process if n_process is not None else s.n_process,
@@ -110,7 +110,7 @@ def extract_text(text: str, *, published: str | None = None, title: str | None =
 
     >>> eventwatch.extract_text("KABUL, May 2 (Reuters) - Police arrested two men on Tuesday.", published="2024-05-02")
     """
-    from .extract.pipeline import extract as extract_one
+    from .extraction.pipeline import extract as extract_one
     from .text import prepare
 
     return extract_one(prepare(text, id=id, title=title, published=published))
@@ -208,7 +208,7 @@ def export(path: str, *, fmt: str = "csv", db: str | None = None, **filters) -> 
 def evaluate(gold_path: str | Path, *, errors_path: str | None = None, n_process: int | None = None):
     """Extract the gold file's articles and score them (conventions in shared/eval/README.md)."""
     from .scoring import load_gold, score
-    from .extract import dates  # noqa: F401  (fail early if the extraction stage is broken)
+    from .extraction import dates  # noqa: F401  (fail early if the extraction stage is broken)
     from .text import prepare
 
     gold = load_gold(str(gold_path))

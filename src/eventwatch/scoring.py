@@ -458,7 +458,7 @@ class _Geo:
     def _gazetteer(self):
         if self._gaz is False:
             try:
-                from .extract.places import gazetteer
+                from .extraction.places import gazetteer
 
                 self._gaz = gazetteer()
             except (ImportError, OSError, EventwatchError):  # no places module or no data: names only
@@ -494,7 +494,7 @@ class _Geo:
 
 def _root_names() -> dict[str, str]:
     try:
-        from .extract.codebook import ROOT_NAMES
+        from .extraction.codebook import ROOT_NAMES
     except ImportError:
         return {}
     return ROOT_NAMES

@@ -373,7 +373,7 @@ def _hash(article: Article) -> str:
 
 def _root_names() -> dict[str, str]:
     try:
-        from .extract.codebook import ROOT_NAMES
+        from .extraction.codebook import ROOT_NAMES
     except ImportError:
         return {}
     return ROOT_NAMES

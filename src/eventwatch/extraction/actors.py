@@ -1,7 +1,7 @@
 """Actors: a noun phrase in the parse -> country (ISO alpha-3) + sector, resolved across the article.
 
 Dictionaries live in data/lexicon/sectors.tsv (titles and group words) and data/lexicon/actors.tsv
-(named organisations); country names, demonyms and capitals come from extract/countries.py.
+(named organisations); country names, demonyms and capitals come from extraction/countries.py.
 A person named once with a title keeps it ("Zhao" = "Zhao Kezhi", CHN GOV); pronouns and bare titles
 ("the minister", "he", "It") go back to the last compatible actor.
 """
@@ -182,10 +182,11 @@ class ArticleActors:
             toks.extend(t for t in root.head.subtree if t.i < ent.start)
         # whatever the parse, the words right before a name are its title ("Nepal's Home Secretary X")
         i = ent.start - 1
-        while i >= max(0, ent.start - 8):
+        sent_start = ent.sent.start
+        while i >= max(sent_start, ent.start - 8):
             t = self.doc[i]
-            if t.pos_ in ("VERB", "AUX", "ADP") and t.lower_ not in ("of",) or t.text in (",", ";", ":", "(", ")") \
-                    or t.is_sent_start and t.i != i:
+            if t.pos_ in ("VERB", "AUX", "ADP") and t.lower_ != "of" or t.is_space or \
+                    t.is_punct and t.text not in ("-", "'s", "’s"):
                 break
             toks.append(t)
             i -= 1
