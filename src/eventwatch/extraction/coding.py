@@ -439,8 +439,8 @@ def _targets_for(rule: Rule, verb, actors: ArticleActors, passive: bool) -> list
                 s = _child(cc, "nsubj", "nsubjpass")
                 toks = [s] if s is not None else []
         res = _resolve_targets(toks, actors)
-        if not res and rule.code in ("042", "043"):
-            res = _host_government(toks, actors)
+        if rule.code in ("042", "043"):  # a visit is to a government: "travelling to the dam site" is none
+            res = [r for r in res if r.actor.sector == "GOV"] or _host_government(toks, actors)
         if res:
             return res
     return []
@@ -844,6 +844,10 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
                               f"noun:{rule.name}:reference", 0.5)]
         return []
     verb = head if kind in ("light", "result") else noun if kind == "staged" else head.head
+    if kind in ("light", "result") and (_habitual(verb) or any(
+            p.dep_ == "prep" and any(t.like_num and len(t.text) == 4 and t.text[:2] in ("19", "20") for t in p.subtree)
+            for p in noun.children)):
+        return []  # "Fighting along the border in September 2022 killed about 100 people": history
     skip, mode, negated, tkind, governor = _modal_context(verb, rule.code)
     if skip:
         return []

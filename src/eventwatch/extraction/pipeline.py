@@ -166,7 +166,24 @@ class _ArticleState:
         hint = ([self.home] if self.home else []) + [c for c in self.countries if c != self.home]
         self.hint = hint
         self.place_cache: dict[str, Place | None] = {}
+        self._scene: str | None | bool = False
         self.event_place: Place | None = None  # the most specific place of the article's violent events
+
+    def scene_country(self) -> str | None:
+        """Where the story happens, for unknown perpetrators and victims whose event names no place: the
+        article's violent events' place, else its first named place, else the dateline's country."""
+        if self.event_place is not None and self.event_place.country:
+            return self.event_place.country
+        if self._scene is False:
+            self._scene = None
+            places = [self.geocode(span.text) for span in _place_spans(self.doc[:])
+                      if span.start_char >= self.skip_before]
+            places = [p for p in places if p is not None and p.country]
+            # a town or province first: a country is often named as an actor, not as the scene
+            local = [p for p in places if p.precision in ("city", "district", "province")]
+            if local:
+                self._scene = local[0].country
+        return self._scene or self.home
 
     def geocode(self, name: str) -> Place | None:
         key = name.strip()
@@ -245,10 +262,12 @@ def _to_event(article, st, sent, index, cand: Candidate, all_cands, date_exprs) 
         negated=cand.negated, mode=cand.mode, confidence=cand.confidence, code_name=info.name,
         trigger=cand.trigger.text, rule=cand.rule, published=article.published)
     _fill_place_country(ev, cand)
-    if ev.source and ev.source.country is None and ev.source.sector not in ("IGO", "NGO") and cand.source.needs_place_country:
-        ev.source.country = st.home
-    if ev.target and ev.target.country is None and ev.target.sector not in ("IGO", "NGO") and cand.target.needs_place_country:
-        ev.target.country = st.home
+    if ev.target and ev.target.country is None and cand.target.needs_place_country and root == "17" and \
+            ev.source and ev.source.country:
+        ev.target.country = ev.source.country  # people a state arrests are, unless told otherwise, its own
+    for actor, res in ((ev.source, cand.source), (ev.target, cand.target)):
+        if actor is not None and actor.country is None and actor.sector not in ("IGO", "NGO") and res.needs_place_country:
+            actor.country = st.scene_country()
     return ev
 
 
@@ -349,12 +368,13 @@ def _place_spans(sent):
     """Named places in a sentence: the tagger's GPE/LOC/FAC entities, plus proper nouns it left unlabelled
     where a place is expected ("the Dasu attack", "near Kenieba")."""
     spans = [e for e in sent.ents if e.label_ in PLACE_LABELS]
-    # the tagger calls some towns NORP ("the Chaman border crossing"): those stay candidates
-    covered = {i for e in sent.ents if e.label_ != "NORP" for i in range(e.start, e.end)}
+    # the tagger calls some towns NORP or ORG ("the Chaman border crossing", "outskirts of Karachi")
+    covered = {i for e in sent.ents if e.label_ not in ("NORP", "ORG") for i in range(e.start, e.end)}
     for t in sent:
         if t.i in covered or t.pos_ != "PROPN" or t.dep_ == "compound" and t.head.pos_ == "PROPN":
             continue
-        placed = t.dep_ == "pobj" and t.head.lower_ in PLACE_PREPS
+        placed = t.dep_ == "pobj" and (t.head.lower_ in PLACE_PREPS or t.head.lower_ == "of"
+                                       and t.head.head.lemma_.lower() in PLACE_NOUNS)  # "outskirts of Karachi"
         nominal = t.dep_ == "compound" and t.head.pos_ == "NOUN"
         if placed or nominal:
             start = t.i
