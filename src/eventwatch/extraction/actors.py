@@ -243,8 +243,8 @@ class ArticleActors:
                     continue
                 span_text = " ".join(t.text for t in toks[i:i + ln])
                 c = countries.country_by_name(span_text) or countries.country_by_demonym(span_text)
-                if not c and ln == 1 and toks[i].dep_ in ("poss", "compound", "nsubj", "nsubjpass", "dobj", "pobj"):
-                    c = countries.country_by_capital(span_text) if toks[i].ent_type_ in ("GPE", "") else None
+                if not c and toks[i + ln - 1].dep_ in ("poss", "compound", "nsubj", "nsubjpass", "dobj", "pobj", "conj"):
+                    c = countries.country_by_capital(span_text)  # "accused Pristina", "Santo Domingo said"
                 if c:
                     country = c
                     taken.update(range(i, i + ln))
@@ -342,7 +342,10 @@ class ArticleActors:
         if not country and (sector in ("REB", "CVL") or sector_terms().get((tok.lemma_.lower(),), ("", ""))[1] == "place"):
             needs = True  # unknown perpetrators and victims, and places attacked: the country where it happened
         elif not country and sector not in ("IGO", "REB", "CVL") and orgname is None:
-            country = self.home_country  # "police said", "transport unions": the article's country
+            # "fighter jets", "police said", "transport unions": the same kind of actor named before, else
+            # the article's country
+            country = next((r.actor.country for r in reversed(self.history)
+                            if r.actor.sector == sector and r.actor.country), None) or self.home_country
         if not country and sector in ("CVL", "BUS", "EDU", "LAB") and orgname is None:
             country = self._home_place_country(phrase)  # "17 fishermen from Rameswaram"
         if sector == "IGO":

@@ -242,7 +242,7 @@ def _match(rule: Rule, verb) -> bool:
                 return False
         elif kind == "pobj":  # "set homes on fire"
             if not any(g.dep_ == "pobj" and (g.lemma_.lower() in values or g.lower_ in values)
-                       for c in verb.children if c.dep_ == "prep" for g in c.children):
+                       for c in verb.children if c.dep_ in ("prep", "agent") for g in c.children):
                 return False
         elif kind == "tocomp":  # "hoped the Pakistani side to find out ...": X wants Y to act
             if not any(c.dep_ in ("ccomp", "xcomp") and _child(c, "nsubj") is not None
@@ -422,11 +422,14 @@ def _targets_for(rule: Rule, verb, actors: ArticleActors, passive: bool) -> list
             toks = [g for c in verb.children if c.dep_ == "dative" for g in ([c] if c.pos_ != "ADP" else _children(c, "pobj"))]
         elif spec.startswith("prep:"):
             toks = _prep_objects(verb, {spec[5:]})
-            if not toks:  # "suspended a round of talks with the ELN": the preposition sits in the object
-                for o in _children(verb, "dobj"):
-                    for t in o.subtree:
-                        if t.dep_ == "prep" and t.lower_ == spec[5:] and t.head.pos_ in ("NOUN", "PROPN"):
-                            toks.extend(_children(t, "pobj"))
+            if not toks:
+                # "suspended a round of talks with the ELN", "stood in solidarity with Chisinau": the
+                # preposition hangs on a noun of the verb's own phrase (no other verb in between)
+                for t in verb.subtree:
+                    if t.dep_ == "prep" and t.lower_ == spec[5:] and t.head.pos_ in ("NOUN", "PROPN") and \
+                            _noun_path(t.head, verb):
+                        toks.extend(_children(t, "pobj"))
+                        break
         elif spec == "xobj":  # "deployed troops to track down the assailants"
             for c in verb.children:
                 if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB":
@@ -460,6 +463,18 @@ def _host_government(toks, actors: ArticleActors) -> list[Resolved]:
             if place is not None and place.country:
                 return [Resolved(Actor(text=t.text, name=None, country=place.country, sector="GOV"), "country")]
     return []
+
+
+def _noun_path(tok, verb) -> bool:
+    """tok hangs on verb through nouns and prepositions only."""
+    t = tok
+    for _ in range(6):
+        if t.head is verb:
+            return True
+        if t.head.pos_ in ("VERB", "AUX") or t.head is t:
+            return False
+        t = t.head
+    return False
 
 
 def _resolve_targets(toks, actors: ArticleActors) -> list[Resolved]:
