@@ -174,7 +174,7 @@ class ArticleActors:
         if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ in ("PROPN", "NOUN"):
             # "Minister of Public Security Zhao Kezhi": the title is the head of the "of" phrase
             top = root.head.head
-            while top.dep_ in ("conj", "appos") and top.head is not top:  # "State Councilor and Minister of ..."
+            while top.dep_ in ("conj", "appos") and top.head.i != top.i:  # "State Councilor and Minister of ..."
                 top = top.head
             toks.extend(t for t in top.subtree if t.i < ent.start)
         if root.dep_ == "conj" and root.head.pos_ in ("PROPN", "NOUN"):
@@ -274,7 +274,7 @@ class ArticleActors:
         """Resolve the noun phrase headed by ``tok`` to an actor, or None when it names no actor."""
         low = tok.lower_
         if low in ("who", "which", "that", "whom"):
-            if tok.head.dep_ == "relcl" and tok.head.head is not tok:
+            if tok.head.dep_ == "relcl" and tok.head.head.i != tok.i:
                 return self.resolve(tok.head.head, role=role)
             return None
         if tok.pos_ == "PRON" or low in PRONOUNS_PERSON | PRONOUNS_GROUP:
@@ -344,8 +344,9 @@ class ArticleActors:
         elif not country and sector not in ("IGO", "REB", "CVL") and orgname is None:
             # "fighter jets", "police said", "transport unions": the same kind of actor named before, else
             # the article's country
-            country = next((r.actor.country for r in reversed(self.history)
-                            if r.actor.sector == sector and r.actor.country), None) or self.home_country
+            country = (next((r.actor.country for r in reversed(self.history)
+                             if r.actor.sector == sector and r.actor.country), None)
+                       if sector in ("MIL", "COP") else None) or self.home_country
         if not country and sector in ("CVL", "BUS", "EDU", "LAB") and orgname is None:
             country = self._home_place_country(phrase)  # "17 fishermen from Rameswaram"
         if sector == "IGO":
@@ -421,7 +422,7 @@ class ArticleActors:
                     if r is not None and (r.kind == "person") == want_person:
                         return r
                 return None
-            if head.head is head:
+            if head.head.i == head.i:
                 return None
             head = head.head
         return None

@@ -287,7 +287,7 @@ def _modal_context(verb, trigger_code: str):
         mode = INTENT
     t = verb
     depth = 0
-    while t.dep_ in EMBED_DEPS and depth < 6 and t.head is not t:
+    while t.dep_ in EMBED_DEPS and depth < 6 and t.head.i != t.i:
         dep = t.dep_
         head = t.head
         role = modality().get(head.lemma_.lower())
@@ -365,7 +365,7 @@ HABITUAL_ADV = {"repeatedly", "increasingly", "often", "frequently", "regularly"
 def _habitual(verb) -> bool:
     """Generic or repeated activity ("have repeatedly come under attack", "have killed thousands in recent
     years") is background, not an event (conventions 2.4)."""
-    if verb.dep_ in ("advcl", "pcomp", "acl") and verb.tag_ == "VBG" and verb.head is not verb and \
+    if verb.dep_ in ("advcl", "pcomp", "acl") and verb.tag_ == "VBG" and verb.head.i != verb.i and \
             _habitual_clause(verb.head):
         return True  # "relations have been strained for years, with each side accusing the other"
     return _habitual_clause(verb)
@@ -469,9 +469,9 @@ def _noun_path(tok, verb) -> bool:
     """tok hangs on verb through nouns and prepositions only."""
     t = tok
     for _ in range(6):
-        if t.head is verb:
+        if t.head.i == verb.i:
             return True
-        if t.head.pos_ in ("VERB", "AUX") or t.head is t:
+        if t.head.pos_ in ("VERB", "AUX") or t.head.i == t.i:
             return False
         t = t.head
     return False
@@ -540,7 +540,7 @@ def _with_partner(verb, actors: ArticleActors) -> list[Resolved]:
             res = _resolve_all(_conjuncts(o), actors)
             if res:
                 return res
-        if t.dep_ not in ("xcomp", "advcl", "conj", "acomp", "ccomp") or t.head is t:
+        if t.dep_ not in ("xcomp", "advcl", "conj", "acomp", "ccomp") or t.head.i == t.i:
             break
         t = t.head
     return []

@@ -297,13 +297,13 @@ def _date_owner(sent, expr):
     if not toks:
         return None
     t = toks[0]
-    while t.head is not t and (t.head.idx >= base + expr.start and t.head.idx < base + expr.end):
+    while t.head.i != t.i and (t.head.idx >= base + expr.start and t.head.idx < base + expr.end):
         t = t.head  # climb out of the expression itself
     h = t.head
     for _ in range(8):
         if h.pos_ in ("VERB", "AUX") or h.pos_ == "NOUN" and lexicon_lemma(h, noun_rules()):
             return h
-        if h.head is h:
+        if h.head.i == h.i:
             return h
         h = h.head
     return h
@@ -394,7 +394,7 @@ def _governs(tok, trig) -> bool:
     for _ in range(10):
         if h.pos_ in ("VERB", "AUX"):
             break
-        if h.head is h:
+        if h.head.i == h.i:
             break
         h = h.head
     return h == trig or h in list(trig.ancestors) or (trig.head == h)
