@@ -193,6 +193,9 @@ def _subject(verb):
             return s
         if t.dep_ == "xcomp" and _child(t.head, "dobj") is not None and t.head.lemma_.lower() not in (
                 "promise", "pledge", "vow", "agree", "offer"):
+            if _is_passive(t):  # "ordered 200 police officers to be deployed": the one who ordered it
+                t = t.head
+                continue
             return _child(t.head, "dobj")  # "prompting Beijing to press ...": the object acts
         if t.dep_ == "conj" or t.dep_ in ("xcomp", "advcl") and t.tag_ in ("VBG", "VB", "VBN") \
                 or t.dep_ == "acomp":  # "China is willing to keep ..."
@@ -413,6 +416,8 @@ def _targets_for(rule: Rule, verb, actors: ArticleActors, passive: bool) -> list
         toks = []
         if spec == "dobj":
             toks = _children(verb, "nsubjpass") if passive else _children(verb, "dobj")
+            if not toks and not passive:  # the tagger took a name for a verb: "telephoned ... Zhou Weiming"
+                toks = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.ent_type_ == "PERSON"]
             toks = [g for t in toks for g in ([t] + [x for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
                                                     for x in _children(p, "pobj")]
                                                if t.lemma_.lower() in QUANTITY_NOUNS or t.pos_ == "NUM" else [t])]
@@ -488,7 +493,9 @@ def _resolve_targets(toks, actors: ArticleActors) -> list[Resolved]:
                 r = _event_noun_actor(c, actors)
                 res.append(r) if r is not None else None
             else:
-                found = actors.resolve_many(c)
+                carried = [o for acl in c.children if acl.dep_ == "acl" and acl.lemma_.lower() in (
+                    "carry", "transport", "ferry") for o in _children(acl, "dobj")]
+                found = [r for o in carried for r in actors.resolve_many(o)] or actors.resolve_many(c)
                 for acl in c.children if not found else ():
                     lem = acl.lemma_.lower()
                     if acl.dep_ == "acl" and lem in ("carry", "transport", "ferry"):
@@ -696,6 +703,9 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         if not agents and verb.lemma_.lower() in CASUALTY_VERBS:
             return []  # "17 people were killed when ...": a casualty figure, not an event of its own (2.4)
         sources = _resolve_all([a for ag in agents for a in _conjuncts(ag)], actors)
+        if not agents and verb.dep_ == "xcomp" and subj_tok is not None and subj_tok.i < verb.head.i:
+            sources = _resolve_all([subj_tok], actors)  # "the minister ordered police to be deployed"
+            subj_tok = None
         if agents and not sources:
             # "injured by stones thrown by protesters": the thrower acts; a bare instrument invents no one
             inner = [g for ag in agents for acl in ag.children if acl.dep_ == "acl" for g in _prep_objects(acl, {"by"})]
