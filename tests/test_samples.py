@@ -17,14 +17,16 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 
-# floors: (F1, precision, date accuracy)
-SAMPLE_FLOOR = (0.50, 0.65, 0.80)
-DEV_FLOOR = (0.52, 0.66, 0.85)
+# floors: (F1, precision, date accuracy), set a little under the figures measured on 2026-11-29:
+# samples F1 0.655 P 0.786 dates 0.811; dev F1 0.712 P 0.859 dates 0.911 (README, "Measured")
+SAMPLE_FLOOR = (0.63, 0.76, 0.78)
+DEV_FLOOR = (0.69, 0.84, 0.89)
 
 
 def _check(report, floor):
     d = report.to_dict()
     f1, p = d["f1"], d["precision"]
+    assert d["source_sector"]["accuracy"] >= 0.84, report.to_text()
     assert f1 >= floor[0], report.to_text()
     assert p >= floor[1], report.to_text()
     assert d["date"]["accuracy"] >= floor[2], report.to_text()
