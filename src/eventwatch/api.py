@@ -208,7 +208,6 @@ def export(path: str, *, fmt: str = "csv", db: str | None = None, **filters) -> 
 def evaluate(gold_path: str | Path, *, errors_path: str | None = None, n_process: int | None = None):
     """Extract the gold file's articles and score them (conventions in shared/eval/README.md)."""
     from .scoring import load_gold, score
-    from .extraction import dates  # noqa: F401  (fail early if the extraction stage is broken)
     from .text import prepare
 
     gold = load_gold(str(gold_path))

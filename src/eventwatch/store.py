@@ -213,7 +213,8 @@ class Store:
             return
         import pyarrow as pa
 
-        _events = pa.Table.from_pydict({c: [r[k] for r in rows] for k, c in enumerate(_INSERT_COLUMNS)},
+        # DuckDB reads the table by its variable name in the SQL below
+        _events = pa.Table.from_pydict({c: [r[k] for r in rows] for k, c in enumerate(_INSERT_COLUMNS)},  # noqa: F841
                                        schema=_arrow_schema())
         self.con.execute(f"INSERT INTO events ({', '.join(_INSERT_COLUMNS)}) SELECT * FROM _events")
 

@@ -70,10 +70,6 @@ def _singular(tok) -> str:
     return lemma
 
 
-def _lemma(tok) -> str:
-    return tok.lemma_.lower()
-
-
 @dataclass
 class Resolved:
     actor: Actor

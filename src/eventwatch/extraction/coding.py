@@ -13,7 +13,7 @@ import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..records import ASSERTED, HYPOTHETICAL, INTENT, REFERENCE
+from ..records import ASSERTED, INTENT, REFERENCE
 from ..settings import DATA_DIR
 from .actors import ArticleActors, Resolved
 
@@ -353,8 +353,7 @@ def _finish_targets(code: str, targets: list[Resolved]) -> list[Resolved] | None
         return targets
     if code[:2] in ("18", "20") or code in ("0813", "1723", "1724", "081"):
         # violence against unnamed victims, and curfews and emergencies, fall on the civilians where they are
-        from ..records import Actor
-        return [Resolved(Actor(text="", name=None, country=None, sector="CVL"), "group", needs_place_country=True)]
+        return [_unknown("CVL")]
     if code[:2] in TARGET_ROOTS:
         return None
     return targets
@@ -577,7 +576,7 @@ def _event_noun_actor(noun, actors: ArticleActors) -> Resolved | None:
         "19") or actors.last_perpetrator.get("20") if root != "17" else None)
     if last is not None:
         return last
-    return Resolved(_anon("COP" if root == "17" else "REB", actors), "group", needs_place_country=True)
+    return _unknown("COP" if root == "17" else "REB")
 
 
 MASS_KILLING = 30
@@ -794,9 +793,9 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
     if not sources:
         root = code.split("|")[0][:2]
         if passive and root in ("17",):
-            sources = [Resolved(_anon("COP", actors), "group", needs_place_country=True)]
+            sources = [_unknown("COP")]
         elif root in ("18", "19", "20") and (passive or subj_tok is None or lexicon_lemma(subj_tok, noun_rules())):
-            sources = [Resolved(_anon("REB", actors), "group", needs_place_country=True)]
+            sources = [_unknown("REB")]
         else:
             return []
     if not targets and "recip" in rule.flags:
@@ -837,10 +836,12 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
     return out
 
 
-def _anon(sector: str, actors: ArticleActors):
+def _unknown(sector: str) -> Resolved:
+    """Unknown perpetrators, victims or arresting police: their country is where the event happened
+    (conventions section 3), filled in once the place is known."""
     from ..records import Actor
 
-    return Actor(text="", name=None, country=None, sector=sector)
+    return Resolved(Actor(text="", name=None, country=None, sector=sector), "group", needs_place_country=True)
 
 
 def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate]:
@@ -863,7 +864,7 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         if code[:2] in ("18", "19", "20"):
             by = _prep_objects(noun, {"by"})
             src = _resolve_all(by, actors) if by else []
-            src = src[0] if src else Resolved(_anon("REB", actors), "group", needs_place_country=True)
+            src = src[0] if src else _unknown("REB")
             actors.last_perpetrator.setdefault(code[:2], src)
             return [Candidate(noun, _refine_attack(code, noun, sent, None), src, None, REFERENCE, False,
                               f"noun:{rule.name}:reference", 0.5)]
@@ -911,7 +912,7 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
                 cands = [Resolved(type(r.actor)(text=r.actor.text, name=r.actor.name, country=r.actor.country,
                                                 sector=r.actor.sector if r.actor.sector not in (None, "CVL") else "MIL"),
                                   "group")]
-        sources = cands or [Resolved(_anon("REB", actors), "group", needs_place_country=True)]
+        sources = cands or [_unknown("REB")]
         targets = _resolve_all(_conjuncts(_child(verb, "dobj")), actors) if _child(verb, "dobj") is not None else []
     if not sources:
         return []

@@ -9,13 +9,12 @@ from __future__ import annotations
 import calendar
 import os
 import re
-from collections import Counter
 from functools import lru_cache
 from typing import Iterable, Iterator
 
-from ..records import ASSERTED, INTENT, REFERENCE, Actor, Article, Event, Place
+from ..records import INTENT, REFERENCE, Actor, Article, Event, Place
 from . import codebook, countries, dates, nlp
-from .actors import ArticleActors, Resolved
+from .actors import ArticleActors
 from .coding import Candidate, code_sentence
 
 # Roots whose events happen somewhere physical; other roots (statements, appeals, threats...) get a place
@@ -474,7 +473,7 @@ def extract_many(articles: Iterable[Article], *, n_process: int = 1, batch_size:
     """Yield (article, events, error) for each article, in input order, over ``n_process`` workers."""
     arts = list(articles)
     batches = [arts[i:i + batch_size] for i in range(0, len(arts), batch_size)]
-    by_id = {}
+    pool = None
     if n_process <= 1 or len(batches) <= 1:
         _worker_init(model)
         results = (_worker_run(b, model) for b in batches)
@@ -487,14 +486,11 @@ def extract_many(articles: Iterable[Article], *, n_process: int = 1, batch_size:
             _worker_init(model)  # load once here: forked workers share the model and gazetteer
         pool = ctx.Pool(n_process, initializer=_worker_init, initargs=(model,))
         results = pool.imap(partial(_worker_run, model=model), batches)
-    i = 0
     try:
         for batch, res in zip(batches, results):
-            for a, (aid, evs, err) in zip(batch, res):
+            for a, (_, evs, err) in zip(batch, res):
                 yield a, evs, err
-                i += 1
     finally:
-        if n_process > 1 and len(batches) > 1:
+        if pool is not None:
             pool.close()
             pool.join()
-    del by_id
