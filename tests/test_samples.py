@@ -73,3 +73,18 @@ def test_html_pages_give_the_same_body_as_the_gold_text():
             assert " ".join(e["sentence"].split()) in " ".join(body.split()), (page.name, e["sentence"])
         for junk in ("Related Stories", "All Rights Reserved", "Share this"):
             assert junk.lower() not in body.lower(), (page.name, junk)
+
+
+@pytest.mark.parametrize("case", [str.lower, str.upper], ids=["lower", "upper"])
+def test_lower_and_upper_case_copies_still_code(tmp_path, sample_report, case):
+    """Real corpora are often lower-cased or in capitals: recasing keeps most of the score."""
+    out = tmp_path / "gold.jsonl"
+    with out.open("w", encoding="utf-8") as fh:
+        for line in (SAMPLES / "gold.jsonl").open(encoding="utf-8"):
+            g = json.loads(line)
+            g["text"] = case(g["text"])
+            for e in g["events"]:
+                e["sentence"] = case(e["sentence"])
+            fh.write(json.dumps(g) + "\n")
+    d = eventwatch.evaluate(out).to_dict()
+    assert d["precision"] >= 0.70 and d["f1"] >= 0.85 * sample_report.to_dict()["f1"], d
