@@ -199,13 +199,13 @@ class ArticleActors:
             if c.dep_ in ("compound", "amod", "poss", "nmod", "nummod", "det", "case") and c.i < tok.i \
                     or c.dep_ == "punct" and c.text in ("-", "'") and c.i < tok.i:
                 out.extend(c.subtree)
-            elif c.dep_ == "prep" and c.lower_ in ("of", "to", "for", "from") and c.i > tok.i:
+            elif c.dep_ == "prep" and c.lower_ in ("of", "to", "from") and c.i > tok.i:
                 out.append(c)
                 for g in c.children:
                     if g.dep_ == "pobj":
-                        out.extend(x for x in g.subtree if x.dep_ not in ("relcl", "acl"))
+                        out.extend(_without_clauses(g))
             elif c.dep_ == "appos":
-                out.extend(x for x in c.subtree if x.dep_ not in ("relcl", "acl"))
+                out.extend(_without_clauses(c))
         return sorted(set(out), key=lambda t: t.i)
 
     def _analyse(self, toks) -> tuple[str | None, str | None, str | None]:
@@ -334,6 +334,18 @@ class ArticleActors:
             for root in ("18", "19", "20"):
                 if root in self.last_perpetrator:
                     return self.last_perpetrator[root]
+        if not country and sector == "REB":
+            # "armed groups fighting for the independence of Cameroon's regions": an armed group takes the
+            # country where it fights or is based (conventions section 3)
+            for t in tok.subtree:
+                if t.dep_ in ("acl", "relcl") or t.head.dep_ == "appos":
+                    for x in t.subtree:
+                        c = countries.country_by_name(x.text) if x.pos_ == "PROPN" else None
+                        if c:
+                            country = c
+                            break
+                if country:
+                    break
         needs = False
         if not country and (sector in ("REB", "CVL") or sector_terms().get((tok.lemma_.lower(),), ("", ""))[1] == "place"):
             needs = True  # unknown perpetrators and victims, and places attacked: the country where it happened
@@ -454,6 +466,14 @@ class ArticleActors:
     def note_speaker(self, r: Resolved | None):
         if r:
             self.history.append(r)
+
+
+def _without_clauses(tok) -> list:
+    """The subtree of tok without its clauses ("Protesters, many waving EU flags": not the EU)."""
+    # "based in Turkey", "owned by a Chinese firm" (participles) still say whose it is
+    skip = {t.i for c in tok.subtree if c.i != tok.i and (c.dep_ in ("relcl", "advcl") or c.dep_ == "acl"
+                                                          and c.tag_ == "VBG") for t in c.subtree}
+    return [t for t in tok.subtree if t.i not in skip]
 
 
 def _entity_text(tok) -> str:

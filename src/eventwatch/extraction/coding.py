@@ -367,10 +367,17 @@ HABITUAL_ADV = {"repeatedly", "increasingly", "often", "frequently", "regularly"
 def _habitual(verb) -> bool:
     """Generic or repeated activity ("have repeatedly come under attack", "have killed thousands in recent
     years") is background, not an event (conventions 2.4)."""
-    if verb.dep_ in ("advcl", "pcomp", "acl") and verb.tag_ == "VBG" and verb.head.i != verb.i and \
-            _habitual_clause(verb.head):
-        return True  # "relations have been strained for years, with each side accusing the other"
-    return _habitual_clause(verb)
+    t = verb
+    for _ in range(3):
+        if _habitual_clause(t):
+            return True
+        # "relations have been strained for years, with each side accusing the other", "have been killed
+        # since 2021, prompting Beijing to press Islamabad": the clause above sets the time
+        if t.dep_ in ("advcl", "pcomp", "acl", "xcomp") and t.tag_ in ("VBG", "VB") and t.head.i != t.i:
+            t = t.head
+        else:
+            break
+    return False
 
 
 def _habitual_clause(verb) -> bool:
@@ -802,8 +809,9 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         pair = _their_pair(subj_tok, sources, actors)
         if pair:
             sources, targets = pair
-    if not targets and len(sources) > 1 and ("recip" in rule.flags or governor is not None and
-                                                governor.lemma_.lower() in ("agree", "sign", "decide")):
+    if len(sources) > 1 and governor is not None and governor.lemma_.lower() in ("agree", "sign", "decide"):
+        sources, targets = sources[:1], sources[1:2]  # "A and B agreed to release ...": between the parties
+    if not targets and len(sources) > 1 and "recip" in rule.flags:
         sources, targets = sources[:1], sources[1:2]  # joint acts: first party is the source (2.5)
     if subj_tok is not None and subj_tok.lower_ == "side" and any(c.lower_ == "each" for c in subj_tok.children) \
             and actors.last_dyad:
