@@ -368,8 +368,8 @@ def _habitual(verb) -> bool:
     """Generic or repeated activity ("have repeatedly come under attack", "have killed thousands in recent
     years") is background, not an event (conventions 2.4)."""
     t = verb
-    for _ in range(3):
-        if _habitual_clause(t):
+    for depth in range(3):
+        if _habitual_clause(t, tense=depth == 0):
             return True
         # "relations have been strained for years, with each side accusing the other", "have been killed
         # since 2021, prompting Beijing to press Islamabad": the clause above sets the time
@@ -380,7 +380,9 @@ def _habitual(verb) -> bool:
     return False
 
 
-def _habitual_clause(verb) -> bool:
+def _habitual_clause(verb, tense: bool = True) -> bool:
+    """Markers of generic or past-background activity on this clause; ``tense`` adds the present-tense
+    forms, which count only on the event's own verb ("is expected to travel" is no habit)."""
     for o in _children(verb, "dobj"):  # "fought several deadly clashes between 2008 and 2011"
         for p in o.children:
             if p.dep_ == "prep" and p.lower_ in ("between", "in", "during") and any(
@@ -401,6 +403,8 @@ def _habitual_clause(verb) -> bool:
                 return True
             if c.lower_ in ("over", "for") and words & {"years", "decades"}:
                 return True
+    if not tense:
+        return False
     if verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         return True  # simple present: "the group attacks convoys", "Pakistan says ..."
     if any(c.dep_ == "auxpass" and c.lower_ in ("is", "are") for c in verb.children):
