@@ -204,8 +204,9 @@ class ArticleActors:
                 for g in c.children:
                     if g.dep_ == "pobj":
                         out.extend(_without_clauses(g))
-            elif c.dep_ == "appos":
-                out.extend(_without_clauses(c))
+            elif c.dep_ == "appos" and not any(x.tag_ == "VBG" or x.lower_ in ("many", "some", "most", "several")
+                                               for x in c.subtree):
+                out.extend(_without_clauses(c))  # not a description: "Protesters, many waving EU flags"
         return sorted(set(out), key=lambda t: t.i)
 
     def _analyse(self, toks) -> tuple[str | None, str | None, str | None]:
