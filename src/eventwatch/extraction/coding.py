@@ -639,7 +639,7 @@ def _mark_dyads(cands: list[Candidate]) -> list[Candidate]:
     return cands
 
 
-DYAD_ROOTS = {"040", "041", "046", "06", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20"}
+DYAD_ROOTS = {"03", "040", "041", "046", "06", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20"}
 
 
 def _note_dyads(cands: list[Candidate], actors: ArticleActors):
@@ -687,7 +687,7 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             "pobj", "nsubj") and (verb.head.head.dep_ == "agent" or verb.head.dep_ == "nsubj") and \
             lexicon_lemma(verb.head.head.head if verb.head.dep_ == "pobj" else verb.head.head, verb_rules()):
         return []  # "seized by gunmen who stormed their camp": a relative clause restating the act (2.2)
-    if verb.dep_ == "acl" and verb.tag_ == "VBN" and not _prep_objects(verb, {"by"}):
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and not _prep_objects(verb, {"by"}) and verb.head.pos_ != "PROPN":
         return []  # "those detained", "the people held": a reference to an act, not a report of it
     if rule.code[:2] in ("02", "10") and verb.dep_ in ("advcl", "xcomp") and \
             any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and \
@@ -979,6 +979,9 @@ def _merge(cands: list[Candidate]) -> list[Candidate]:
             continue
         rest.append(c)
     cands = [c for c in cands if c in rest or c in intents.values()]
+    # "agreed to release detainees": the agreement is the intent to release, not a second event
+    governors = {c.governor.i for c in cands if c.governor is not None and c.mode == INTENT}
+    cands = [c for c in cands if not (c.code == "030" and c.trigger.i in governors)]
     _mark_dyads(cands)
     # "attacked a police station and exchanged fire with security forces" is one fight: the most specific
     # code of the same root between the same parties wins
