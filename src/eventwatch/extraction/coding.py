@@ -180,8 +180,10 @@ def _conjuncts(tok):
 
 
 def _is_passive(verb) -> bool:
+    # "the man arrested by police" is passive; "Norway, one of the guarantors, called on both sides" is an
+    # active verb the parser hung on its subject
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
-        verb.tag_ == "VBN" and verb.dep_ == "acl")
+        verb.tag_ == "VBN" and verb.dep_ == "acl" and (verb.head.pos_ != "PROPN" or bool(_prep_objects(verb, {"by"}))))
 
 
 def _subject(verb):

@@ -267,6 +267,8 @@ def _to_event(article, st, sent, index, cand: Candidate, all_cands, date_exprs) 
     for actor, res in ((ev.source, cand.source), (ev.target, cand.target)):
         if actor is not None and actor.country is None and actor.sector not in ("IGO", "NGO") and res.needs_place_country:
             actor.country = st.scene_country()
+            if res.actor.country is None:  # later references to the same actor ("both sides") see it too
+                res.actor.country = actor.country
     return ev
 
 
