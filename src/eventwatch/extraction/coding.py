@@ -186,6 +186,13 @@ def _is_passive(verb) -> bool:
         verb.tag_ == "VBN" and verb.dep_ == "acl" and (verb.head.pos_ != "PROPN" or bool(_prep_objects(verb, {"by"}))))
 
 
+# "prompted Beijing to press ...": verbs whose object does what the complement says (not "telephoned the
+# ambassador to offer condolences", where the caller offers them)
+OBJECT_CONTROL = {"prompt", "urge", "ask", "order", "force", "allow", "encourage", "push", "press", "lead", "cause",
+                  "compel", "invite", "help", "tell", "persuade", "require", "authorise", "authorize", "permit",
+                  "enable", "call", "instruct", "direct", "request"}
+
+
 def _subject(verb):
     """The grammatical subject, inherited through coordination, complements and relative clauses."""
     t = verb
@@ -193,8 +200,7 @@ def _subject(verb):
         s = _child(t, "nsubj", "nsubjpass", "csubj")
         if s is not None:
             return s
-        if t.dep_ == "xcomp" and _child(t.head, "dobj") is not None and t.head.lemma_.lower() not in (
-                "promise", "pledge", "vow", "agree", "offer"):
+        if t.dep_ == "xcomp" and _child(t.head, "dobj") is not None and t.head.lemma_.lower() in OBJECT_CONTROL:
             if _is_passive(t):  # "ordered 200 police officers to be deployed": the one who ordered it
                 t = t.head
                 continue
@@ -927,7 +933,7 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
                                                 sector=r.actor.sector if r.actor.sector not in (None, "CVL") else "MIL"),
                                   "group")]
         sources = cands or [_unknown("REB")]
-        targets = _resolve_all(_conjuncts(_child(verb, "dobj")), actors) if _child(verb, "dobj") is not None else []
+        targets = _resolve_targets([_child(verb, "dobj")], actors) if _child(verb, "dobj") is not None else []
     if not sources:
         return []
     if "recip" in rule.flags and not targets and kind == "light":
