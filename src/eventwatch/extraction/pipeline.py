@@ -166,7 +166,15 @@ class _ArticleState:
         self.hint = hint
         self.place_cache: dict[str, Place | None] = {}
         self._scene: str | None | bool = False
+        self._spans: dict[int, list] = {}
         self.event_place: Place | None = None  # the most specific place of the article's violent events
+
+    def place_spans(self, sent):
+        """_place_spans of a sentence, computed once: every event of the sentence asks."""
+        key = sent.start
+        if key not in self._spans:
+            self._spans[key] = _place_spans(sent)
+        return self._spans[key]
 
     def scene_country(self) -> str | None:
         """Where the story happens, for unknown perpetrators and victims whose event names no place: the
@@ -175,7 +183,7 @@ class _ArticleState:
             return self.event_place.country
         if self._scene is False:
             self._scene = None
-            places = [self.geocode(span.text) for span in _place_spans(self.doc[:])
+            places = [self.geocode(span.text) for sent in self.doc.sents for span in self.place_spans(sent)
                       if span.start_char >= self.skip_before]
             places = [p for p in places if p is not None and p.country]
             # a town or province first: a country is often named as an actor, not as the scene
@@ -408,7 +416,7 @@ def _place_for(st: _ArticleState, sent, cand: Candidate, root: str) -> Place | N
     lo, hi = _subtree_range(trig)
     best: Place | None = None
     physical = root in PHYSICAL_ROOTS or cand.mode == REFERENCE
-    for ent in _place_spans(sent):
+    for ent in st.place_spans(sent):
         if ent.start_char < st.skip_before:
             continue
         within = lo <= ent.start_char and ent.end_char <= hi
