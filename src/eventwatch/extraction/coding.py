@@ -688,6 +688,69 @@ def code_sentence(sent, actors: ArticleActors, *, skip_before: int = 0) -> list[
     return merged
 
 
+def _implied_targets(code: str, rule: Rule, verb, sources: list[Resolved], tkind: str | None,
+                     actors: ArticleActors) -> list[Resolved]:
+    """The target of an event whose clause names none, from the rest of the sentence and the article,
+    first match wins. Each rule is one convention of shared/eval/README.md."""
+    if code[:2] in ("03", "04", "05", "06"):
+        found = _with_partner(verb, actors)
+        if found:
+            return found
+    if code[:2] in ("01", "02", "03", "05") and verb.dep_ in ("advcl", "xcomp") and _child(verb.head, "dobj") is not None:
+        # "telephoned the Chinese ambassador to offer condolences": the content goes to the one called
+        found = actors.resolve_many(_child(verb.head, "dobj"))
+        if found:
+            return found
+    if ("victims" in rule.flags or rule.lemma == "blow") and verb.dep_ == "advcl":
+        # "two soldiers were killed when a roadside bomb exploded": the victims are the main clause's
+        found = _resolve_all(_children(verb.head, "nsubjpass"), actors)
+        if found:
+            return found
+    if "other" in rule.flags and sources:
+        # "Moscow would respond in kind": to the other side of the dispute
+        for r in reversed(actors.history):
+            if r.actor.country and r.actor.country != sources[0].actor.country and r.actor.sector == "GOV":
+                return [r]
+    if "perp" in rule.flags or code in ("154", "153"):
+        # "vowed to avenge", "regained control", "deployed troops": against the perpetrators
+        last = actors.last_perpetrator.get("18") or actors.last_perpetrator.get("19") or actors.last_perpetrator.get("20")
+        if last is not None:
+            return [last]
+    if verb.dep_ == "conj":
+        # "arrested 17 fishermen and seized two boats": the second act has the first one's target
+        found = [r for h in _children(verb.head, "dobj") for r in actors.resolve_many(h)]
+        if found:
+            return found
+    if not sources:
+        return []
+    src = sources[0].actor
+    if tkind == "refuse" or code.startswith("12"):
+        # a refusal answers the last demand, appeal or protest made to this side
+        for root in ("10", "14", "02", "11"):
+            last = actors.last_source.get(root)
+            if last is not None and last.actor.code != src.code:
+                return [last]
+    if tkind in ("intent", "threat"):
+        # "reaffirmed its commitment to defend the Philippines": the actor the pledged act is about
+        for t in verb.subtree:
+            if t.dep_ in ("dobj", "pobj") and t.i != verb.i and (t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "NORP")):
+                r = actors.resolve(t)
+                if r is not None and r.actor.code != src.code and r.actor.country:
+                    return [r]
+    if code in ("1053", "0253", "0841") and actors.last_source.get("17"):
+        holder = actors.last_source["17"]  # "demanded his immediate release": from whoever holds him
+        if holder.actor.code != src.code:
+            return [holder]
+    if actors.last_dyad and code[:2] in ("08", "10", "12", "13", "15", "16"):
+        # a ceasefire, demand or threat with no named target: the other side of the conflict
+        a, b = actors.last_dyad
+        if (src.country, src.sector) == (a.actor.country, a.actor.sector):
+            return [b]
+        if (src.country, src.sector) == (b.actor.country, b.actor.sector):
+            return [a]
+    return []
+
+
 def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate]:
     if verb.dep_ in ("amod", "compound") or verb.tag_ == "VBG" and verb.dep_ in ("pobj", "nsubj"):
         return []  # participles used as adjectives or nouns ("the killing")
@@ -741,59 +804,11 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             sources = _resolve_all(_conjuncts(subj_tok), actors)
         targets = _targets_for(rule, verb, actors, passive)
     code = rule.code
-    if not targets and code[:2] in ("03", "04", "05", "06"):
-        targets = _with_partner(verb, actors)
-    if not targets and code[:2] in ("01", "02", "03", "05") and verb.dep_ in ("advcl", "xcomp") \
-            and _child(verb.head, "dobj") is not None:
-        # "telephoned the Chinese ambassador to offer condolences": the content goes to the one called
-        targets = actors.resolve_many(_child(verb.head, "dobj"))
-    if not targets and ("victims" in rule.flags or rule.lemma in ("blow",)) and verb.dep_ == "advcl":
-        # "two soldiers were killed when a roadside bomb exploded": the victims are the main clause's
-        victims = _children(verb.head, "nsubjpass")
-        targets = _resolve_all(victims, actors)
-    if not targets and "other" in rule.flags and sources:
-        # "Moscow would respond in kind": to the other side of the dispute
-        for r in reversed(actors.history):
-            if r.actor.country and r.actor.country != sources[0].actor.country and r.actor.sector == "GOV":
-                targets = [r]
-                break
-    if not targets and ("perp" in rule.flags or code in ("154", "153")):  # "vowed to avenge", "regained control": against the perpetrators
-        last = actors.last_perpetrator.get("18") or actors.last_perpetrator.get("19") or actors.last_perpetrator.get("20")
-        targets = [last] if last is not None else []
     if "negform" in rule.flags and (negated or tkind == "refuse"):
         # "would not tolerate" is a warning, coded positively (conventions 2.3 negation-form)
         negated, tkind, mode = False, "threat", INTENT
-    if not targets and verb.dep_ == "conj":
-        # "arrested 17 fishermen and seized two boats": the second act has the first one's target
-        for h in _children(verb.head, "dobj"):
-            targets.extend(actors.resolve_many(h))
-    if not targets and sources and (tkind == "refuse" or code.startswith("12")):
-        # a refusal answers the last demand, appeal or protest made to this side
-        for root in ("10", "14", "02", "11"):
-            last = actors.last_source.get(root)
-            if last is not None and last.actor.code != sources[0].actor.code:
-                targets = [last]
-                break
-    if not targets and sources and tkind in ("intent", "threat"):
-        # "reaffirmed its commitment to defend the Philippines": the actor the pledged act is about
-        for t in verb.subtree:
-            if t.dep_ in ("dobj", "pobj") and t.i != verb.i and (t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "NORP")):
-                r = actors.resolve(t)
-                if r is not None and r.actor.code != sources[0].actor.code and r.actor.country:
-                    targets = [r]
-                    break
-    if not targets and sources and code in ("1053", "0253", "0841") and actors.last_source.get("17"):
-        holder = actors.last_source["17"]  # "demanded his immediate release": from whoever holds him
-        if holder.actor.code != sources[0].actor.code:
-            targets = [holder]
-    if not targets and sources and actors.last_dyad and code[:2] in ("08", "10", "12", "13", "15", "16"):
-        # a ceasefire, demand or threat with no named target: the other side of the conflict
-        a, b = actors.last_dyad
-        src = sources[0].actor
-        if (src.country, src.sector) == (a.actor.country, a.actor.sector):
-            targets = [b]
-        elif (src.country, src.sector) == (b.actor.country, b.actor.sector):
-            targets = [a]
+    if not targets:
+        targets = _implied_targets(code, rule, verb, sources, tkind, actors)
     if code == "016" and rule.conds and rule.conds[0][0] in ("ccomp", "xcomp"):
         # "denied that its troops had fired": a denial of responsibility only when the denied act is hostile
         comp = _child(verb, rule.conds[0][0])
