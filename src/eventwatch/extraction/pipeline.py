@@ -394,7 +394,8 @@ def _place_spans(sent):
 
 
 PLACE_NOUNS = {"town", "city", "village", "province", "district", "region", "state", "area", "county", "capital",
-               "island", "port", "outskirts", "suburb", "township", "valley", "border"}
+               "island", "port", "outskirts", "outskirt", "suburb", "township", "valley", "border", "neighbourhood",
+               "neighborhood"}
 
 
 def _governs(tok, trig) -> bool:
