@@ -377,6 +377,12 @@ class ArticleActors:
                  if g.dep_ == "pobj"] + [c for c in tok.children if c.dep_ == "poss"]
         pair_owner = any(o.lemma_.lower() in ("side", "party", "country", "nation", "neighbour", "neighbor") and any(
             x.lower_ in ("two", "both") for x in o.children) for o in owner)
+        country_noun = tok.lemma_.lower() in ("neighbour", "neighbor", "country", "nation", "government")
+        if pair_word and country_noun and len(self.country_order) >= 2 and not (
+                self.last_dyad and self.last_dyad[0].actor.country != self.last_dyad[1].actor.country):
+            # "the two neighbours": the two countries the article is about (not two sides of one country)
+            return [Resolved(Actor(text=tok.text, name=None, country=c, sector="GOV"), "country")
+                    for c in self.country_order[:2]]
         if (pair_word or pair_owner) and any(c.lower_ in ("both", "two", "warring") for c in tok.subtree) \
                 and self.last_dyad:
             a, b = self.last_dyad
@@ -392,10 +398,6 @@ class ArticleActors:
                     order.index(b.actor.country) < order.index(a.actor.country):
                 a, b = b, a  # joint acts of "the two sides": the party the article named first is the source
             return [a, b]
-        if pair_word and tok.lemma_.lower() in ("neighbour", "neighbor", "country", "nation", "government"):
-            found = [c for c in self.country_order[:2]]
-            if len(found) == 2:  # "the two neighbours": the two countries the article is about
-                return [Resolved(Actor(text=tok.text, name=None, country=c, sector="GOV"), "country") for c in found]
         r = self.resolve(tok)
         if r is None:
             return []
