@@ -187,7 +187,8 @@ class _ArticleState:
                       if span.start_char >= self.skip_before]
             places = [p for p in places if p is not None and p.country]
             # a town or province first: a country is often named as an actor, not as the scene
-            local = [p for p in places if p.precision in ("city", "district", "province")]
+            known = set(self.hint)  # a place in a country the article never names is a poor guess of the scene
+            local = [p for p in places if p.precision in ("city", "district", "province") and p.country in known]
             if local:
                 self._scene = local[0].country
         return self._scene or self.home
