@@ -335,6 +335,10 @@ class ArticleActors:
             for root in ("18", "19", "20"):
                 if root in self.last_perpetrator:
                     return self.last_perpetrator[root]
+        if not country and tok.lemma_.lower() in ("compatriot", "colleague", "countryman"):
+            # "killed a Turkish engineer and abducted two of his compatriots"
+            country = next((r.actor.country for r in reversed(self.history)
+                            if r.actor.sector == "CVL" and r.actor.country), None)
         if not country and sector == "REB":
             # "armed groups fighting for the independence of Cameroon's regions": an armed group takes the
             # country where it fights or is based (conventions section 3)

@@ -270,9 +270,6 @@ def _to_event(article, st, sent, index, cand: Candidate, all_cands, date_exprs) 
         negated=cand.negated, mode=cand.mode, confidence=cand.confidence, code_name=info.name,
         trigger=cand.trigger.text, rule=cand.rule, published=article.published)
     _fill_place_country(ev, cand)
-    if ev.target and ev.target.country is None and cand.target.needs_place_country and root == "17" and \
-            ev.source and ev.source.country:
-        ev.target.country = ev.source.country  # people a state arrests are, unless told otherwise, its own
     for actor, res in ((ev.source, cand.source), (ev.target, cand.target)):
         if actor is not None and actor.country is None and actor.sector not in ("IGO", "NGO") and res.needs_place_country:
             actor.country = st.scene_country()
