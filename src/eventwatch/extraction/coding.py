@@ -23,6 +23,7 @@ LIGHT_VERBS = {"hold", "conduct", "carry", "stage", "launch", "pay", "sign", "ma
 RESULT_VERBS = {"kill", "injure", "wound", "destroy", "hit", "damage", "leave", "claim", "target", "strike",
                 "flatten", "kill", "rock", "tear"}
 ARMED = {"MIL", "COP", "REB"}
+UNARMED = {"CVL", "EDU", "LAB", "OPP"}  # crowds and their organisers
 # Dependency labels through which modality (and accusation scope) passes down to an embedded verb
 EMBED_DEPS = {"xcomp", "ccomp", "advcl", "conj", "acomp", "pcomp", "pobj", "prep", "relcl", "dobj", "attr"}
 # Heads that report speech: the embedded clause is the speaker's assertion, coded on its own
@@ -861,6 +862,8 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             if t is not None and s.actor.code == t.actor.code and s.actor.name == t.actor.name and s.actor.code:
                 continue
             c = _refine_attack(code, verb, sent, t)
+            if c in ("180", "190") and s.actor.sector in UNARMED and t is not None and t.actor.sector in ARMED:
+                c = "145"  # protesters who hurt police riot; they do not wage war (CAMEO 145)
             if tkind:
                 c = transform(tkind, c)
             elif not negated and c[:2] in VIOLENT_NOUN_ROOTS:
