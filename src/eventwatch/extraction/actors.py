@@ -379,8 +379,8 @@ class ArticleActors:
         # "commanders from the two sides", "the two countries' foreign ministers"
         owner = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("from", "of") for g in c.children
                  if g.dep_ == "pobj"] + [c for c in tok.children if c.dep_ == "poss"]
-        pair_owner = any(o.lemma_.lower() in ("side", "party", "country", "nation", "neighbour", "neighbor") and any(
-            x.lower_ in ("two", "both") for x in o.children) for o in owner)
+        pair_owner = any(o.tag_ in ("NNS", "NNPS") and any(x.lower_ in ("two", "both") for x in o.children)
+                         for o in owner)  # "officials of the two defence ministries"
         country_noun = tok.lemma_.lower() in ("neighbour", "neighbor", "country", "nation", "government")
         if pair_word and country_noun and len(self.country_order) >= 2 and not (
                 self.last_dyad and self.last_dyad[0].actor.country != self.last_dyad[1].actor.country):
