@@ -22,6 +22,9 @@ from .coding import Candidate, code_sentence
 PHYSICAL_ROOTS = {"04", "06", "07", "08", "09", "14", "15", "16", "17", "18", "19", "20"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 PLACE_PREPS = {"in", "at", "near", "on", "outside", "across", "into", "to", "inside", "from", "around", "off"}
+DEFAULT_DAY = "day?"  # internal: the dateline's day, given for want of a date in the event's own clause
+# Events that happen at one time and place: one that the text dates only elsewhere takes that date (section 5)
+CONTEXT_DATE_GROUPS = {"14": "14", "15": "15", "17": "17", "18": "violence", "19": "violence", "20": "violence"}
 STATEMENT_ROOTS = {"01", "02", "03", "10", "11", "12", "13", "16"}
 PRECISION_RANK = {"city": 0, "district": 1, "province": 2, "sea": 3, "country": 4}
 
@@ -233,9 +236,29 @@ def extract_doc(article: Article, doc, skip_before: int = 0) -> list[Event]:
         for ev, cand in pending_places:
             ev.location = st.event_place
             _fill_place_country(ev, cand)
+    _context_dates(events)
     for n, ev in enumerate(events):
         ev.event_id = f"{article.id}:{ev.sentence_index}:{n}"
     return events
+
+
+def _context_dates(events: list[Event]):
+    """An event dated only by the dateline takes the day another sentence gives for the same kind of event
+    between the same country's actors ("Riot police used water cannon ..." + "... detained during
+    Tuesday's protest"); statements keep the date of the statement."""
+    dated: dict[tuple, str] = {}
+    for ev in events:
+        group = CONTEXT_DATE_GROUPS.get(ev.root)
+        if group and ev.date and ev.date_precision == "day" and ev.mode != REFERENCE:
+            key = (group, ev.source.country if ev.source else None)
+            dated.setdefault(key, ev.date)
+    for ev in events:
+        if ev.date_precision == DEFAULT_DAY:
+            group = CONTEXT_DATE_GROUPS.get(ev.root)
+            key = (group, ev.source.country if ev.source else None)
+            if group and key in dated and dated[key] <= (ev.date or dated[key]):
+                ev.date = dated[key]
+            ev.date_precision = "day"
 
 
 def _subtree_range(tok) -> tuple[int, int]:
@@ -329,7 +352,7 @@ def _date_for(article, sent, cand: Candidate, all_cands, exprs) -> tuple[str | N
                                                            sent.start_char + e.start <= t.idx < sent.start_char + e.end)]
         return (own[0].date, "day", False) if own else (None, None, False)
     if not exprs:
-        return article.published, "day", False
+        return article.published, DEFAULT_DAY, False
     trig = cand.trigger
     # the verb whose clause dates this event: the trigger, or for nominal events their light/result verb
     anchors = [trig]
@@ -360,7 +383,7 @@ def _date_for(article, sent, cand: Candidate, all_cands, exprs) -> tuple[str | N
         ancestors = set(t.i for t in trig.ancestors)
         mine = [e for e, o in owners if o is not None and o.i in ancestors and e.kind == "day"]
     if not mine:
-        return article.published, "day", False
+        return article.published, DEFAULT_DAY, False
     e = mine[0]
     if e.kind == "day":
         return e.date, e.precision or "day", False
