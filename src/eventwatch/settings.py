@@ -17,7 +17,6 @@ class Settings:
     n_process: int = 2  # worker processes for extraction (both cores of the reference machine)
     batch_size: int = 32  # articles per worker batch
     max_file_mb: int = 20  # larger files are refused (EW005) instead of exhausting memory
-    min_confidence: float = 0.0  # events below this are not emitted
     cache_dir: str = str(Path.home() / ".cache" / "eventwatch")  # derived gazetteer index
 
     @classmethod
