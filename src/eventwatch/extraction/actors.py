@@ -335,6 +335,11 @@ class ArticleActors:
             for root in ("18", "19", "20"):
                 if root in self.last_perpetrator:
                     return self.last_perpetrator[root]
+        if not country and tok.lemma_.lower() in ("man", "woman", "pair", "suspect") and any(
+                t.lower_ == "the" for t in phrase):
+            # "two Spanish nationals ... The two men were detained": the people just named
+            country = next((r.actor.country for r in reversed(self.history)
+                            if r.actor.sector in ("CVL", "REB") and r.actor.country), None)
         if not country and tok.lemma_.lower() in ("compatriot", "colleague", "countryman"):
             # "killed a Turkish engineer and abducted two of his compatriots"
             country = next((r.actor.country for r in reversed(self.history)

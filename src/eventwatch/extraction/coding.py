@@ -350,7 +350,7 @@ def _modal_context(verb, trigger_code: str):
 
 
 PROTEST_VERBS = {"protest", "rally", "march", "demonstrate", "gather", "strike", "riot", "block"}
-CASUALTY_VERBS = {"kill", "injure", "wound", "hurt", "hit", "harm", "die"}
+CASUALTY_VERBS = {"kill", "injure", "wound", "hurt", "hit", "harm", "die", "beat"}
 # Roots whose events, in the conventions, always have a target: without one the event is not emitted
 # (precision first), except violence against unnamed victims, who are civilians where it happened.
 TARGET_ROOTS = {"02", "03", "04", "05", "06", "07", "08", "10", "11", "12", "13", "16", "17", "19"}
