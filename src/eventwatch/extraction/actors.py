@@ -17,11 +17,6 @@ from . import countries
 
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
 PRONOUNS_GROUP = {"it", "its", "they", "them", "their"}
-# Words that make a noun phrase a vague collective (conventions 2.5: target null)
-VAGUE = {"all", "both", "international community", "each other", "one another", "everyone", "parties", "sides"}
-# Determiners and modifiers that never carry country or sector
-SKIP_MOD = {"the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their", "our", "two", "three",
-            "several", "some", "many", "other", "another", "at", "least", "more", "than"}
 
 
 def _rows(name: str):
@@ -474,10 +469,6 @@ class ArticleActors:
     def _remember(self, r: Resolved) -> Resolved:
         self.history.append(r)
         return r
-
-    def note_speaker(self, r: Resolved | None):
-        if r:
-            self.history.append(r)
 
 
 def _without_clauses(tok) -> list:

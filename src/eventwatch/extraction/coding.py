@@ -277,7 +277,7 @@ FUTURE_AUX = {"will", "shall", "would", "'ll", "wo"}
 HEDGE_ADV = {"allegedly", "reportedly", "purportedly", "possibly", "perhaps", "apparently"}
 
 
-def _modal_context(verb, trigger_code: str):
+def _modal_context(verb):
     """Walk up from the verb through embedding; report the modality that governs it.
 
     Returns (skip, mode, negated, transform_kind, governor): skip = not an event at all (hedged,
@@ -770,7 +770,7 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         return []  # "..., killing at least 20 militants": the outcome of an event already coded (2.4)
     if _habitual(verb):
         return []
-    skip, mode, negated, tkind, governor = _modal_context(verb, rule.code)
+    skip, mode, negated, tkind, governor = _modal_context(verb)
     if skip:
         return []
     passive = _is_passive(verb)
@@ -912,7 +912,7 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             p.dep_ == "prep" and any(t.like_num and len(t.text) == 4 and t.text[:2] in ("19", "20") for t in p.subtree)
             for p in noun.children)):
         return []  # "Fighting along the border in September 2022 killed about 100 people": history
-    skip, mode, negated, tkind, governor = _modal_context(verb, rule.code)
+    skip, mode, negated, tkind, governor = _modal_context(verb)
     if skip:
         return []
     sources: list[Resolved] = []
