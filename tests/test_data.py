@@ -78,3 +78,14 @@ def test_sector_and_actor_dictionaries():
 def test_weapons_refine_to_assault_or_fight_codes():
     for r in rows("weapons.tsv"):
         assert codebook.is_valid(r["code"]) and r["code"][:2] in ("18", "19"), r
+
+
+def test_word_sets_are_all_used_and_well_formed():
+    import inspect
+
+    src = inspect.getsource(coding)
+    for r in rows("wordsets.tsv"):
+        words = r["words"].split("|")
+        assert words and all(w == w.lower() and w.strip() == w for w in words), r["set"]
+        assert len(words) == len(set(words)), f"duplicate word in {r['set']}"
+        assert f'_word_set("{r["set"]}")' in src, f"word set {r['set']} is not used"

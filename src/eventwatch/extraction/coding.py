@@ -17,24 +17,29 @@ from ..records import ASSERTED, INTENT, REFERENCE
 from ..settings import DATA_DIR
 from .actors import ArticleActors, Resolved
 
-LIGHT_VERBS = {"hold", "conduct", "carry", "stage", "launch", "pay", "sign", "make", "have", "impose", "lodge",
-               "mount", "host", "co-chair", "chair", "hold", "open", "order", "file", "begin", "start", "join",
-               "undertake", "perform", "execute", "attend"}
-RESULT_VERBS = {"kill", "injure", "wound", "destroy", "hit", "damage", "leave", "claim", "target", "strike",
-                "flatten", "kill", "rock", "tear"}
-ARMED = {"MIL", "COP", "REB"}
-UNARMED = {"CVL", "EDU", "LAB", "OPP"}  # crowds and their organisers
-# Dependency labels through which modality (and accusation scope) passes down to an embedded verb
-EMBED_DEPS = {"xcomp", "ccomp", "advcl", "conj", "acomp", "pcomp", "pobj", "prep", "relcl", "dobj", "attr"}
-# Heads that report speech: the embedded clause is the speaker's assertion, coded on its own
-SPEECH = {"say", "tell", "add", "state", "announce", "report", "confirm", "note", "stress", "insist", "explain",
-          "claim", "allege", "believe", "think"}
-
 
 def _rows(name: str):
     with open(DATA_DIR / "lexicon" / name, encoding="utf-8") as fh:
         lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
     return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def _word_set(name: str) -> frozenset[str]:
+    """A closed word set from data/lexicon/wordsets.tsv (read at import: the sets are small)."""
+    for r in _rows("wordsets.tsv"):
+        if r["set"] == name:
+            return frozenset(w for w in r["words"].split("|") if w)
+    raise KeyError(f"word set {name!r} missing from data/lexicon/wordsets.tsv")
+
+
+LIGHT_VERBS = _word_set("light_verbs")
+RESULT_VERBS = _word_set("result_verbs")
+ARMED = {"MIL", "COP", "REB"}
+UNARMED = {"CVL", "EDU", "LAB", "OPP"}  # crowds and their organisers
+# Dependency labels through which modality (and accusation scope) passes down to an embedded verb
+EMBED_DEPS = {"xcomp", "ccomp", "advcl", "conj", "acomp", "pcomp", "pobj", "prep", "relcl", "dobj", "attr"}
+# Heads that report speech: the embedded clause is the speaker's assertion, coded on its own
+SPEECH = _word_set("speech_verbs")
 
 
 @dataclass(frozen=True)
@@ -189,9 +194,7 @@ def _is_passive(verb) -> bool:
 
 # "prompted Beijing to press ...": verbs whose object does what the complement says (not "telephoned the
 # ambassador to offer condolences", where the caller offers them)
-OBJECT_CONTROL = {"prompt", "urge", "ask", "order", "force", "allow", "encourage", "push", "press", "lead", "cause",
-                  "compel", "invite", "help", "tell", "persuade", "require", "authorise", "authorize", "permit",
-                  "enable", "call", "instruct", "direct", "request"}
+OBJECT_CONTROL = _word_set("object_control")
 
 
 def _subject(verb):
@@ -216,8 +219,7 @@ def _subject(verb):
     return None
 
 
-QUANTITY_NOUNS = {"tonne", "tonnes", "ton", "tons", "truckload", "truckloads", "kilogram", "kilograms","dozen", "dozens", "hundred", "hundreds", "score", "scores", "number", "barrage", "salvo",
-                  "volley", "series", "couple", "wave", "string", "thousand", "thousands"}
+QUANTITY_NOUNS = _word_set("quantity_nouns")
 
 
 def _objects(verb) -> list:
@@ -274,7 +276,7 @@ def _pick(rules: list[Rule], tok) -> Rule | None:
 
 
 FUTURE_AUX = {"will", "shall", "would", "'ll", "wo"}
-HEDGE_ADV = {"allegedly", "reportedly", "purportedly", "possibly", "perhaps", "apparently"}
+HEDGE_ADV = _word_set("hedge_adverbs")
 
 
 def _modal_context(verb):
@@ -349,8 +351,8 @@ def _modal_context(verb):
     return False, mode, negated, transform_kind, governor
 
 
-PROTEST_VERBS = {"protest", "rally", "march", "demonstrate", "gather", "strike", "riot", "block"}
-CASUALTY_VERBS = {"kill", "injure", "wound", "hurt", "hit", "harm", "die", "beat"}
+PROTEST_VERBS = _word_set("protest_verbs")
+CASUALTY_VERBS = _word_set("casualty_verbs")
 # Roots whose events, in the conventions, always have a target: without one the event is not emitted
 # (precision first), except violence against unnamed victims, who are civilians where it happened.
 TARGET_ROOTS = {"02", "03", "04", "05", "06", "07", "08", "10", "11", "12", "13", "16", "17", "19"}
@@ -368,9 +370,8 @@ def _finish_targets(code: str, targets: list[Resolved]) -> list[Resolved] | None
     return targets
 
 
-DAY_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today"}
-HABITUAL_ADV = {"repeatedly", "increasingly", "often", "frequently", "regularly", "routinely", "long", "usually",
-                "sometimes", "periodically", "traditionally"}
+DAY_WORDS = _word_set("day_words")
+HABITUAL_ADV = _word_set("habitual_adverbs")
 
 
 def _habitual(verb) -> bool:
