@@ -7,29 +7,22 @@ A person named once with a title keeps it ("Zhao" = "Zhao Kezhi", CHN GOV); pron
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..records import Actor
-from ..settings import DATA_DIR
 from . import countries
+from .lexicon import rows, word_set
 
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
 PRONOUNS_GROUP = {"it", "its", "they", "them", "their"}
-
-
-def _rows(name: str):
-    with open(DATA_DIR / "lexicon" / name, encoding="utf-8") as fh:
-        lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t"))
 
 
 @lru_cache(maxsize=1)
 def sector_terms() -> dict[tuple[str, ...], tuple[str, str]]:
     """('foreign', 'minister') -> ('GOV', 'person')."""
     out = {}
-    for r in _rows("sectors.tsv"):
+    for r in rows("sectors.tsv"):
         out[tuple(r["term"].lower().split())] = (r["sector"], r["kind"])
     return out
 
@@ -38,7 +31,7 @@ def sector_terms() -> dict[tuple[str, ...], tuple[str, str]]:
 def named_actors() -> dict[tuple[str, ...], tuple[str | None, str, str]]:
     """('al', 'shabaab') -> ('SOM', 'REB', 'al Shabaab'). Keys are lower-case token tuples."""
     out = {}
-    for r in _rows("actors.tsv"):
+    for r in rows("actors.tsv"):
         names = r["names"].split("|")
         country = None if r["country"] == "-" else r["country"]
         for n in names:
@@ -489,14 +482,11 @@ def _entity_text(tok) -> str:
     return tok.text
 
 
-TITLE_EXTRA = {"state", "public", "security", "national", "foreign", "affairs", "interior", "defence", "defense",
-               "home", "information", "finance", "justice", "councilor", "councillor", "division", "planning",
-               "strategic", "policy", "deputy", "general", "chief", "senior", "special", "federal", "provincial"}
 
 
 def _is_title_word(tok) -> bool:
     low = tok.lower_
-    return low in TITLE_EXTRA or (low,) in sector_terms() or (tok.lemma_.lower(),) in sector_terms()
+    return low in word_set("title_words") or (low,) in sector_terms() or (tok.lemma_.lower(),) in sector_terms()
 
 
 def _plausible_acronym(tok) -> bool:

@@ -9,37 +9,22 @@ them into an intent, threat or refusal code (data/lexicon/transforms.tsv), mark 
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..records import ASSERTED, INTENT, REFERENCE
-from ..settings import DATA_DIR
 from .actors import ArticleActors, Resolved
+from .lexicon import rows, word_set
 
 
-def _rows(name: str):
-    with open(DATA_DIR / "lexicon" / name, encoding="utf-8") as fh:
-        lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t"))
-
-
-def _word_set(name: str) -> frozenset[str]:
-    """A closed word set from data/lexicon/wordsets.tsv (read at import: the sets are small)."""
-    for r in _rows("wordsets.tsv"):
-        if r["set"] == name:
-            return frozenset(w for w in r["words"].split("|") if w)
-    raise KeyError(f"word set {name!r} missing from data/lexicon/wordsets.tsv")
-
-
-LIGHT_VERBS = _word_set("light_verbs")
-RESULT_VERBS = _word_set("result_verbs")
+LIGHT_VERBS = word_set("light_verbs")
+RESULT_VERBS = word_set("result_verbs")
 ARMED = {"MIL", "COP", "REB"}
 UNARMED = {"CVL", "EDU", "LAB", "OPP"}  # crowds and their organisers
 # Dependency labels through which modality (and accusation scope) passes down to an embedded verb
 EMBED_DEPS = {"xcomp", "ccomp", "advcl", "conj", "acomp", "pcomp", "pobj", "prep", "relcl", "dobj", "attr"}
 # Heads that report speech: the embedded clause is the speaker's assertion, coded on its own
-SPEECH = _word_set("speech_verbs")
+SPEECH = word_set("speech_verbs")
 
 
 @dataclass(frozen=True)
@@ -59,7 +44,7 @@ class Rule:
 
 def _parse_rules(name: str, cond_key: str) -> dict[str, list[Rule]]:
     out: dict[str, list[Rule]] = {}
-    for i, r in enumerate(_rows(name)):
+    for i, r in enumerate(rows(name)):
         conds = []
         raw = r[cond_key]
         if raw and raw != "-":
@@ -91,13 +76,13 @@ def noun_rules() -> dict[str, list[Rule]]:
 
 @lru_cache(maxsize=1)
 def modality() -> dict[str, str]:
-    return {r["lemma"].lower(): r["role"] for r in _rows("modality.tsv")}
+    return {r["lemma"].lower(): r["role"] for r in rows("modality.tsv")}
 
 
 @lru_cache(maxsize=1)
 def transforms() -> dict[str, list[tuple[str, str]]]:
     out: dict[str, list[tuple[str, str]]] = {}
-    for r in _rows("transforms.tsv"):
+    for r in rows("transforms.tsv"):
         out.setdefault(r["kind"], []).append((r["base"], r["code"]))
     for v in out.values():
         v.sort(key=lambda x: -len(x[0]))
@@ -116,7 +101,7 @@ def transform(kind: str, code: str) -> str:
 
 @lru_cache(maxsize=1)
 def weapon_terms() -> dict[str, str]:
-    return {r["term"].lower(): r["code"] for r in _rows("weapons.tsv")}
+    return {r["term"].lower(): r["code"] for r in rows("weapons.tsv")}
 
 
 @dataclass
@@ -194,7 +179,7 @@ def _is_passive(verb) -> bool:
 
 # "prompted Beijing to press ...": verbs whose object does what the complement says (not "telephoned the
 # ambassador to offer condolences", where the caller offers them)
-OBJECT_CONTROL = _word_set("object_control")
+OBJECT_CONTROL = word_set("object_control")
 
 
 def _subject(verb):
@@ -219,7 +204,7 @@ def _subject(verb):
     return None
 
 
-QUANTITY_NOUNS = _word_set("quantity_nouns")
+QUANTITY_NOUNS = word_set("quantity_nouns")
 
 
 def _objects(verb) -> list:
@@ -276,7 +261,7 @@ def _pick(rules: list[Rule], tok) -> Rule | None:
 
 
 FUTURE_AUX = {"will", "shall", "would", "'ll", "wo"}
-HEDGE_ADV = _word_set("hedge_adverbs")
+HEDGE_ADV = word_set("hedge_adverbs")
 
 
 def _modal_context(verb):
@@ -351,8 +336,8 @@ def _modal_context(verb):
     return False, mode, negated, transform_kind, governor
 
 
-PROTEST_VERBS = _word_set("protest_verbs")
-CASUALTY_VERBS = _word_set("casualty_verbs")
+PROTEST_VERBS = word_set("protest_verbs")
+CASUALTY_VERBS = word_set("casualty_verbs")
 # Roots whose events, in the conventions, always have a target: without one the event is not emitted
 # (precision first), except violence against unnamed victims, who are civilians where it happened.
 TARGET_ROOTS = {"02", "03", "04", "05", "06", "07", "08", "10", "11", "12", "13", "16", "17", "19"}
@@ -370,8 +355,8 @@ def _finish_targets(code: str, targets: list[Resolved]) -> list[Resolved] | None
     return targets
 
 
-DAY_WORDS = _word_set("day_words")
-HABITUAL_ADV = _word_set("habitual_adverbs")
+DAY_WORDS = word_set("day_words")
+HABITUAL_ADV = word_set("habitual_adverbs")
 
 
 def _habitual(verb) -> bool:

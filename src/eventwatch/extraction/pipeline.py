@@ -16,12 +16,13 @@ from ..records import INTENT, REFERENCE, Actor, Article, Event, Place
 from . import codebook, countries, dates, nlp
 from .actors import ArticleActors
 from .coding import Candidate, code_sentence
+from .lexicon import word_set
 
 # Roots whose events happen somewhere physical; other roots (statements, appeals, threats...) get a place
 # only when the sentence places the speaker (conventions section 6).
 PHYSICAL_ROOTS = {"04", "06", "07", "08", "09", "14", "15", "16", "17", "18", "19", "20"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
-PLACE_PREPS = {"in", "at", "near", "on", "outside", "across", "into", "to", "inside", "from", "around", "off"}
+PLACE_PREPS = word_set("place_prepositions")
 DEFAULT_DAY = "day?"  # internal: the dateline's day, given for want of a date in the event's own clause
 # Events that happen at one time and place: one that the text dates only elsewhere takes that date (section 5)
 CONTEXT_DATE_GROUPS = {"14": "14", "15": "15", "17": "17", "18": "violence", "19": "violence", "20": "violence"}
@@ -414,9 +415,7 @@ def _place_spans(sent):
     return spans
 
 
-PLACE_NOUNS = {"town", "city", "village", "province", "district", "region", "state", "area", "county", "capital",
-               "island", "port", "outskirts", "outskirt", "suburb", "township", "valley", "border", "neighbourhood",
-               "neighborhood"}
+PLACE_NOUNS = word_set("place_nouns")
 
 
 def _governs(tok, trig) -> bool:
