@@ -313,7 +313,8 @@ def _modal_context(verb):
         if role == "intent" and dep == "ccomp" and _child(t, "nsubj") is not None and any(
                 c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
             return True, mode, negated, None, None  # "hoped the Pakistani side to find out ...": an appeal's content
-        if role in ("intent", "threat") and dep in ("xcomp", "ccomp", "prep", "pcomp", "pobj", "acomp") \
+        to_inf = dep == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+        if role in ("intent", "threat") and (dep in ("xcomp", "ccomp", "prep", "pcomp", "pobj", "acomp") or to_inf) \
                 and transform_kind is None:
             if head_neg:
                 return False, INTENT, False, "refuse", head
@@ -491,6 +492,7 @@ def _resolve_targets(toks, actors: ArticleActors) -> list[Resolved]:
     """Targets from object tokens; an event noun stands for its perpetrator ("condemned the attack")."""
     res = []
     for t in toks:
+        before = len(res)
         if t.lower_ in ("himself", "herself", "themselves", "itself"):
             continue  # "blew himself up": the victims are elsewhere in the sentence
         for c in _conjuncts(t):
@@ -511,6 +513,12 @@ def _resolve_targets(toks, actors: ArticleActors) -> list[Resolved]:
                         # "bulldozers belonging to the Turkish contractor", "a mine run by a Chinese firm"
                         for o in _prep_objects(acl, {"to", "by"}):
                             found.extend(actors.resolve_many(o))
+                if found and c.i != t.i and res[before:] and not any(
+                        m.dep_ in ("amod", "compound", "poss") for m in c.children):
+                    # "Chinese nationals, projects and institutions": the first conjunct's country is theirs
+                    first = res[before].actor
+                    found = [Resolved(type(f.actor)(text=f.actor.text, name=f.actor.name, country=first.country,
+                                                    sector=f.actor.sector), f.kind) for f in found]
                 if not found:  # "praised China's support": the owner of what was praised
                     for poss in _children(c, "poss"):
                         if poss.pos_ == "PRON":
@@ -823,7 +831,8 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         pair = _their_pair(subj_tok, sources, actors)
         if pair:
             sources, targets = pair
-    if len(sources) > 1 and governor is not None and governor.lemma_.lower() in ("agree", "sign", "decide"):
+    if len(sources) > 1 and governor is not None and governor.lemma_.lower() in (
+            "agree", "sign", "decide", "pledge", "vow", "promise"):
         sources, targets = sources[:1], sources[1:2]  # "A and B agreed to release ...": between the parties
     if not targets and len(sources) > 1 and "recip" in rule.flags:
         sources, targets = sources[:1], sources[1:2]  # joint acts: first party is the source (2.5)
@@ -982,9 +991,8 @@ def _merge(cands: list[Candidate]) -> list[Candidate]:
     intents: dict[tuple, Candidate] = {}
     rest = []
     for c in cands:
-        if c.mode == INTENT and c.code[:2] == "03" and c.governor is not None:
-            key = (c.source.actor.code if c.source else None, c.target.actor.code if c.target else None,
-                   c.governor.i)
+        if c.mode == INTENT and c.code[:2] == "03":
+            key = (c.source.actor.code if c.source else None, c.target.actor.country if c.target else None)
             prev = intents.get(key)
             if prev is None or (len(c.code), c.code != "030") > (len(prev.code), prev.code != "030"):
                 intents[key] = c
