@@ -253,7 +253,10 @@ class ArticleActors:
                         if any(sector_terms().get((l,), ("",))[0] == other for l in lemmas):
                             sector = other
                             break
-        return (org_country or country), sector, name
+        country = org_country or country
+        if country == "COG" and self.home_country == "COD":
+            country = "COD"  # "Congo" in a story from Kinshasa is the Democratic Republic
+        return country, sector, name
 
     def resolve(self, tok, *, role: str = "source") -> Resolved | None:
         """Resolve the noun phrase headed by ``tok`` to an actor, or None when it names no actor."""
@@ -424,6 +427,9 @@ class ArticleActors:
         for _ in range(8):
             if head.lemma_.lower() in ("say", "tell", "add", "announce", "state", "claim", "deny") and head.pos_ == "VERB":
                 subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+                if subj is None:  # the parser hung the speaker elsewhere: "Angola, which has been ..., said it"
+                    subj = next((x for x in head.sent if x.i < head.i and x.pos_ in ("PROPN", "NOUN")
+                                 and x.dep_ in ("nsubj", "ROOT", "nsubjpass")), None)
                 if subj is not None and subj is not tok and subj.i < tok.i and subj.pos_ != "PRON":
                     r = self.resolve(subj)
                     want_person = tok.lower_ in PRONOUNS_PERSON
