@@ -22,6 +22,7 @@ from .lexicon import word_set
 # only when the sentence places the speaker (conventions section 6).
 PHYSICAL_ROOTS = {"04", "06", "07", "08", "09", "14", "15", "16", "17", "18", "19", "20"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+NOT_PLACES = {"PERSON", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL"} | PLACE_LABELS
 PLACE_PREPS = word_set("place_prepositions")
 DEFAULT_DAY = "day?"  # internal: the dateline's day, given for want of a date in the event's own clause
 # Events that happen at one time and place: one that the text dates only elsewhere takes that date (section 5)
@@ -399,8 +400,9 @@ def _place_spans(sent):
     """Named places in a sentence: the tagger's GPE/LOC/FAC entities, plus proper nouns it left unlabelled
     where a place is expected ("the Dasu attack", "near Kenieba")."""
     spans = [e for e in sent.ents if e.label_ in PLACE_LABELS]
-    # the tagger calls some towns NORP or ORG ("the Chaman border crossing", "outskirts of Karachi")
-    covered = {i for e in sent.ents if e.label_ not in ("NORP", "ORG") for i in range(e.start, e.end)}
+    # the tagger calls some towns NORP, ORG or PRODUCT ("the Chaman border crossing", "outskirts of
+    # Karachi", "the port city of Gwadar"): only persons and numbers are never places
+    covered = {i for e in sent.ents if e.label_ in NOT_PLACES for i in range(e.start, e.end)}
     for t in sent:
         if t.i in covered or t.pos_ != "PROPN" or t.dep_ == "compound" and t.head.pos_ == "PROPN":
             continue
