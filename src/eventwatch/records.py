@@ -19,7 +19,7 @@ class Block:
 
     ``kind`` is ``"body"`` for text that may carry events, or the boilerplate kind that was
     recognised (``"caption"``, ``"related"``, ``"photos"``, ``"credit"``, ``"copyright"``,
-    ``"navigation"``, ``"title"``). Offsets are character offsets into ``Article.text``.
+    ``"navigation"``, ``"title"``, ``"meta"`` for a date line). Offsets are character offsets into ``Article.text``.
     """
 
     start: int

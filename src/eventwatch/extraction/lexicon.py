@@ -7,11 +7,16 @@ from functools import lru_cache
 from ..settings import DATA_DIR
 
 
-def rows(name: str) -> list[dict[str, str]]:
-    """The rows of data/lexicon/NAME as dicts; lines starting with # are comments."""
-    with open(DATA_DIR / "lexicon" / name, encoding="utf-8") as fh:
+def data_rows(path: str) -> list[dict[str, str]]:
+    """The rows of the TSV file data/PATH as dicts; lines starting with # are comments."""
+    with open(DATA_DIR / path, encoding="utf-8") as fh:
         lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
     return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    """The rows of data/lexicon/NAME."""
+    return data_rows(f"lexicon/{name}")
 
 
 @lru_cache(maxsize=None)

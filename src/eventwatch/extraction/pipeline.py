@@ -16,7 +16,7 @@ from ..records import INTENT, REFERENCE, Actor, Article, Event, Place
 from . import codebook, countries, dates, nlp
 from .actors import ArticleActors
 from .coding import Candidate, code_sentence
-from .lexicon import word_set
+from .lexicon import data_rows, rows, word_set
 
 # Roots whose events happen somewhere physical; other roots (statements, appeals, threats...) get a place
 # only when the sentence places the speaker (conventions section 6).
@@ -58,32 +58,22 @@ def masked_text(article: Article, dateline_end: int | None = None) -> str:
 def _proper_words() -> dict[str, str]:
     """Lower-case word -> its written form, for words that are proper nouns in news: country names,
     demonyms, capitals and named organisations (acronyms keep their capitals)."""
-    import csv
-
-    from ..settings import DATA_DIR
-
-    out: dict[str, str] = {}
-    with open(DATA_DIR / "countries.tsv", encoding="utf-8") as fh:
-        rows = csv.DictReader((ln for ln in fh if not ln.startswith("#")), delimiter="\t")
-        for r in rows:
-            for field_ in ("name", "aliases", "demonyms", "capital", "capital_aliases"):
-                for name in (r.get(field_) or "").split("|"):
-                    for w in name.split():
-                        if w[:1].isupper() and w.isalpha():
-                            out.setdefault(w.lower(), w)
-    with open(DATA_DIR / "lexicon" / "actors.tsv", encoding="utf-8") as fh:
-        for ln in fh:
-            if ln.startswith(("#", "names\t")) or not ln.strip():
-                continue
-            for name in ln.split("\t")[0].split("|"):
-                for w in name.split():
-                    if w[:1].isupper() and w.isalpha() and len(w) > 1:
-                        out[w.lower()] = w if not (w.isupper() and len(w) > 4) else w.capitalize()
-    out.update({w.lower(): w for w in calendar.day_name[:] + calendar.month_name[1:]})
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    for w in STOP_WORDS | {"minister", "president", "prime", "national", "state", "security", "front", "army",
-                           "forces", "force", "party", "movement", "council", "union", "group", "islamic"}:
+    out: dict[str, str] = {}
+    for r in data_rows("countries.tsv"):
+        for field_ in ("name", "aliases", "demonyms", "capital", "capital_aliases"):
+            for name in (r.get(field_) or "").split("|"):
+                for w in name.split():
+                    if w[:1].isupper() and w.isalpha():
+                        out.setdefault(w.lower(), w)
+    for r in rows("actors.tsv"):
+        for name in r["names"].split("|"):
+            for w in name.split():
+                if w[:1].isupper() and w.isalpha() and len(w) > 1:
+                    out[w.lower()] = w if not (w.isupper() and len(w) > 4) else w.capitalize()
+    out.update({w.lower(): w for w in calendar.day_name[:] + calendar.month_name[1:]})
+    for w in STOP_WORDS | word_set("common_name_words"):  # words of names that are ordinary words too
         out.pop(w, None)
     return out
 
