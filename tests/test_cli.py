@@ -107,3 +107,16 @@ def test_unknown_export_format_is_a_coded_error(db, tmp_path, capsys):
     with pytest.raises(EventwatchError) as exc:
         export(str(tmp_path / "x.xlsx"), fmt="xlsx", db=str(db))
     assert exc.value.code == "EW042"
+
+
+def test_ingest_streams_in_chunks(tmp_path, monkeypatch):
+    """A large feed goes through in bounded chunks with the same outcome as one batch."""
+    import eventwatch
+    from eventwatch import api
+
+    monkeypatch.setattr(api, "INGEST_CHUNK", 3)
+    db = str(tmp_path / "chunks.duckdb")
+    first = eventwatch.ingest([DATA], db=db, n_process=1)
+    assert first.added >= 8 and not first.drops and first.events > 0
+    again = eventwatch.ingest([DATA], db=db, n_process=1)
+    assert again.added == 0 and again.duplicates == first.added

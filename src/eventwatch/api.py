@@ -116,6 +116,9 @@ def extract_text(text: str, *, published: str | None = None, title: str | None =
     return extract_one(prepare(text, id=id, title=title, published=published))
 
 
+INGEST_CHUNK = 1000  # articles held in memory at once: a large feed streams through in chunks
+
+
 def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str = "utf-8",
            replace: bool = False, n_process: int | None = None, progress: bool = False) -> IngestReport:
     """Read, extract and store articles. Idempotent: an article already stored is not stored again.
@@ -128,55 +131,57 @@ def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str 
     report = IngestReport()
     s = _settings(db)
     with Store(s.db) as store:
-        articles = []
+        bar = _progress() if progress else None
+        chunk: list[Article] = []
         for item in read(paths, encoding=encoding):
             if isinstance(item, Drop):
-                report.drops.append(item)
-                store.add_drop(item)
+                _drop(report, store, item)
+            elif not replace and store.has_content(item.content_hash):
+                report.duplicates += 1  # same text already stored: no parse needed
             else:
-                articles.append(item)
-        # skip the parse for articles already stored with the same text
-        todo = [a for a in articles if replace or not store.has_content(a.content_hash)]
-        report.duplicates += len(articles) - len(todo)
-        bar = _progress(len(todo)) if progress else None
-        for article, evs, err in extract_articles(todo, n_process=n_process):
-            if bar:
-                bar.update(1)
-            if err:
-                e = error("EW012", detail=err)
-                d = Drop(article.source_path or article.id, e.code, e.message, e.hint)
-                report.drops.append(d)
-                store.add_drop(d)
-                continue
-            try:
-                outcome = store.add(article, evs, replace=replace)
-            except EventwatchError as exc:  # nothing of that article was written; the batch goes on
-                d = Drop(article.source_path or article.id, exc.code, exc.message, exc.hint)
-                report.drops.append(d)
-                store.add_drop(d)
-                continue
-            if outcome == "added":
-                report.added += 1
-                report.events += len(evs)
-            elif outcome == "replaced":
-                report.replaced += 1
-                report.events += len(evs)
-            elif outcome == "duplicate":
-                report.duplicates += 1
-            else:
-                report.conflicts += 1
+                chunk.append(item)
+                if len(chunk) >= INGEST_CHUNK:
+                    _store_chunk(chunk, store, report, replace, n_process, bar)
+                    chunk = []
+        _store_chunk(chunk, store, report, replace, n_process, bar)
         if bar:
             bar.close()
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def _progress(total: int):
-    if total < 20:
-        return None
+def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: bool, n_process: int | None, bar):
+    for article, evs, err in extract_articles(chunk, n_process=n_process):
+        if bar:
+            bar.update(1)
+        if err:
+            e = error("EW012", detail=err)
+            _drop(report, store, Drop(article.source_path or article.id, e.code, e.message, e.hint))
+            continue
+        try:
+            outcome = store.add(article, evs, replace=replace)
+        except EventwatchError as exc:  # nothing of that article was written; the batch goes on
+            _drop(report, store, Drop(article.source_path or article.id, exc.code, exc.message, exc.hint))
+            continue
+        if outcome in ("added", "replaced"):
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            report.events += len(evs)
+        elif outcome == "duplicate":
+            report.duplicates += 1
+        else:
+            report.conflicts += 1
+
+
+def _drop(report: IngestReport, store, drop: Drop):
+    report.drops.append(drop)
+    store.add_drop(drop)
+
+
+def _progress():
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="article", file=sys.stderr, desc="extracting")
+    # disable=None: a bar on a terminal, nothing in logs and pipes
+    return tqdm(unit="article", file=sys.stderr, desc="extracting", disable=None, mininterval=1.0)
 
 
 def events(*, db: str | None = None, **filters) -> list[Event]:
