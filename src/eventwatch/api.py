@@ -64,7 +64,7 @@ def _settings(db: str | None = None, **kw) -> Settings:
 def read(paths: Iterable[str | Path], *, encoding: str = "utf-8",
          max_file_mb: int | None = None) -> Iterator[Article | Drop]:
     """Articles (or drops) from files and folders: .txt, .html, .jsonl."""
-    from .ingest import read_paths
+    from .readers import read_paths
 
     return read_paths(paths, encoding=encoding, max_file_mb=max_file_mb or _settings().max_file_mb)
 
@@ -144,7 +144,7 @@ def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str 
                     _store_chunk(chunk, store, report, replace, n_process, bar)
                     chunk = []
         _store_chunk(chunk, store, report, replace, n_process, bar)
-        if bar:
+        if bar is not None:
             bar.close()
     report.seconds = time.perf_counter() - t0
     return report
@@ -152,7 +152,7 @@ def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str 
 
 def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: bool, n_process: int | None, bar):
     for article, evs, err in extract_articles(chunk, n_process=n_process):
-        if bar:
+        if bar is not None:
             bar.update(1)
         if err:
             e = error("EW012", detail=err)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from eventwatch.errors import EventwatchError
-from eventwatch.ingest import article_from_html, article_from_record, read_paths
+from eventwatch.readers import article_from_html, article_from_record, read_paths
 from eventwatch.records import Article, Drop
 
 DATA = Path(__file__).parent / "data" / "ingest"
