@@ -360,12 +360,14 @@ DAY_WORDS = word_set("day_words")
 HABITUAL_ADV = word_set("habitual_adverbs")
 
 
-def _habitual(verb) -> bool:
+def _habitual(verb, code: str = "") -> bool:
     """Generic or repeated activity ("have repeatedly come under attack", "have killed thousands in recent
     years") is background, not an event (conventions 2.4)."""
     t = verb
+    # "Police suspect insurgents ...", "Pakistan says ...": statements in the present are current, not habits
+    statement = code[:2] in ("01", "02", "10", "11", "12", "13")
     for depth in range(3):
-        if _habitual_clause(t, tense=depth == 0):
+        if _habitual_clause(t, tense=depth == 0 and not statement):
             return True
         # "relations have been strained for years, with each side accusing the other", "have been killed
         # since 2021, prompting Beijing to press Islamabad": the clause above sets the time
@@ -697,8 +699,9 @@ def _implied_targets(code: str, rule: Rule, verb, sources: list[Resolved], tkind
         if found:
             return found
     if ("victims" in rule.flags or rule.lemma == "blow") and verb.dep_ == "advcl":
-        # "two soldiers were killed when a roadside bomb exploded": the victims are the main clause's
-        found = _resolve_all(_children(verb.head, "nsubjpass"), actors)
+        # "two soldiers were killed (and three injured) when a roadside bomb exploded": the main clause's
+        victim = _subject(verb.head)
+        found = _resolve_all([victim], actors) if victim is not None else []
         if found:
             return found
     if "other" in rule.flags and sources:
@@ -762,7 +765,7 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj") and rule.code[:2] in ("18", "19", "20") \
             and not _child(verb, "nsubj"):
         return []  # "..., killing at least 20 militants": the outcome of an event already coded (2.4)
-    if _habitual(verb):
+    if _habitual(verb, rule.code):
         return []
     skip, mode, negated, tkind, governor = _modal_context(verb)
     if skip:
@@ -885,6 +888,9 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         kind = "light"
     elif noun.dep_ == "nsubjpass" and hl in LIGHT_VERBS:
         kind = "light"  # "talks were held"
+    elif noun.dep_ == "pobj" and head.lower_ == "of" and head.head.dep_ == "dobj" and \
+            head.head.head.lemma_.lower() in LIGHT_VERBS:
+        kind, head = "light", head.head.head  # "held a new round of peace talks"
     elif noun.dep_ in ("nsubj",) and hl in RESULT_VERBS:
         kind = "result"
     elif any(c.dep_ == "acl" and c.lemma_.lower() in LIGHT_VERBS and _prep_objects(c, {"by"}) for c in noun.children):
