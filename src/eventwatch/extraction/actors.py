@@ -253,6 +253,8 @@ class ArticleActors:
                         if any(sector_terms().get((l,), ("",))[0] == other for l in lemmas):
                             sector = other
                             break
+        if sector in ("GOV", "MIL", "COP", "JUD", "LEG") and "former" in words:
+            sector = "CVL"  # "a former Serb police officer": former officials are civilians (conventions 3)
         country = org_country or country
         if country == "COG" and self.home_country == "COD":
             country = "COD"  # "Congo" in a story from Kinshasa is the Democratic Republic

@@ -860,6 +860,7 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             if t is not None and s.actor.code == t.actor.code and s.actor.name == t.actor.name and s.actor.code:
                 continue
             c = _refine_attack(code, verb, sent, t)
+            t = _as_militants(c, rule, t, sent)
             if c in ("180", "190") and s.actor.sector in UNARMED and t is not None and t.actor.sector in ARMED:
                 c = "145"  # protesters who hurt police riot; they do not wage war (CAMEO 145)
             if tkind:
@@ -870,6 +871,31 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             out.append(Candidate(verb, c, s, t, m, negated, f"verb:{rule.name}" + (f"+{tkind}" if tkind else ""),
                                  0.75 if not passive else 0.65, governor=governor))
     return out
+
+
+PROSECUTION = {"charge", "indict", "convict", "sentence", "prosecute", "try", "remand", "trial"}
+
+
+def _as_militants(code: str, rule: Rule, target: Resolved | None, sent) -> Resolved | None:
+    """"charges against three Pakistani nationals over a grenade attack": people prosecuted for an attack
+    are coded as militants of their nationality (conventions section 3)."""
+    if code not in ("173", "116") or target is None or target.actor.sector != "CVL" or rule.lemma not in PROSECUTION:
+        return target
+    if not _mentions_violence(sent):
+        return target
+    a = target.actor
+    return Resolved(type(a)(text=a.text, name=a.name, country=a.country, sector="REB"), target.kind,
+                    needs_place_country=target.needs_place_country)
+
+
+def _mentions_violence(sent) -> bool:
+    """The sentence names an attack, a bombing or a killing, as a noun or a verb of the lexicon."""
+    for t in sent:
+        table = noun_rules() if t.pos_ == "NOUN" else verb_rules() if t.pos_ == "VERB" else None
+        lem = lexicon_lemma(t, table) if table else None
+        if lem and table[lem][-1].code.split("|")[0][:2] in ("18", "19", "20"):
+            return True
+    return False
 
 
 def _unknown(sector: str) -> Resolved:
@@ -978,6 +1004,7 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             c = _refine_attack(rule.code, noun if kind != "result" else verb, sent, t)
             if "|" in c:
                 c = c.split("|")[0]
+            t = _as_militants(c, rule, t, sent)
             if tkind:
                 c = transform(tkind, c)
             elif not negated and c[:2] in VIOLENT_NOUN_ROOTS:
