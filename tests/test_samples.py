@@ -18,16 +18,16 @@ SAMPLES = ROOT / "samples"
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 
 # floors: (F1, precision, date accuracy), set a little under the figures measured on 2026-11-29:
-# samples F1 0.719 P 0.854 dates 0.822; dev F1 0.777 P 0.915 dates 0.914 (README, "Measured")
+# samples F1 0.719 P 0.854 dates 0.822; dev F1 0.787 P 0.912 dates 0.910 (README, "Measured")
 SAMPLE_FLOOR = (0.70, 0.83, 0.80)
-DEV_FLOOR = (0.76, 0.90, 0.90)
+DEV_FLOOR = (0.77, 0.89, 0.90)
 
 
 def _check(report, floor):
     d = report.to_dict()
     f1, p = d["f1"], d["precision"]
     assert d["source_sector"]["accuracy"] >= 0.84, report.to_text()
-    assert d["target_sector"]["accuracy"] >= 0.78, report.to_text()
+    assert d["target_sector"]["accuracy"] >= 0.80, report.to_text()
     assert f1 >= floor[0], report.to_text()
     assert p >= floor[1], report.to_text()
     assert d["date"]["accuracy"] >= floor[2], report.to_text()
