@@ -217,7 +217,7 @@ def extract_doc(article: Article, doc, skip_before: int = 0) -> list[Event]:
             continue
         date_exprs = dates.find_dates(sent.text, article.published) if article.published else []
         for cand in cands:
-            ev = _to_event(article, st, sent, index, cand, cands, date_exprs)
+            ev = _to_event(article, st, sent, index, cand, date_exprs)
             if ev is None:
                 continue
             events.append(ev)
@@ -258,13 +258,13 @@ def _subtree_range(tok) -> tuple[int, int]:
     return sub[0].idx, sub[-1].idx + len(sub[-1])
 
 
-def _to_event(article, st, sent, index, cand: Candidate, all_cands, date_exprs) -> Event | None:
+def _to_event(article, st, sent, index, cand: Candidate, date_exprs) -> Event | None:
     code = cand.code
     info = codebook.info(code) if codebook.is_valid(code) else None
     if info is None:
         return None
     root = info.root
-    date, precision, drop = _date_for(article, sent, cand, all_cands, date_exprs)
+    date, precision, drop = _date_for(article, sent, cand, date_exprs)
     if drop:
         return None
     place = _place_for(st, sent, cand, root)
@@ -331,7 +331,7 @@ def _date_owner(sent, expr):
     return h
 
 
-def _date_for(article, sent, cand: Candidate, all_cands, exprs) -> tuple[str | None, str | None, bool]:
+def _date_for(article, sent, cand: Candidate, exprs) -> tuple[str | None, str | None, bool]:
     """(date, precision, drop). Conventions section 5: the date of the event's own clause, else the date
     of the clause reporting it (statements are dated to the statement), else the dateline. Historical
     context (dated only by month or year, or outside the news window) is dropped (2.4)."""
