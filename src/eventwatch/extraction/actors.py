@@ -449,16 +449,15 @@ class ArticleActors:
                 for o in t.children:
                     if o.dep_ == "pobj" and o.pos_ == "PROPN":
                         name = " ".join(x.text for x in o.subtree if x.pos_ == "PROPN")
-                        c = countries.country_any(name)
-                        if c:
-                            return c
-                        try:
-                            from .places import gazetteer
-                        except ImportError:  # pragma: no cover
-                            return None
-                        place = gazetteer().lookup(name, self.country_order)
-                        return place.country if place and place.precision != "sea" else None
+                        return countries.country_any(name) or self.place_country(name)
         return None
+
+    def place_country(self, name: str) -> str | None:
+        """The country of a named place, preferring the article's countries (None for seas)."""
+        from .places import gazetteer  # imported here: the gazetteer index loads only when a place is asked
+
+        place = gazetteer().lookup(name, self.country_order)
+        return place.country if place is not None and place.precision != "sea" else None
 
     def _pronoun(self, low: str) -> Resolved | None:
         want = "person" if low in PRONOUNS_PERSON else "group"

@@ -468,13 +468,9 @@ def _host_government(toks, actors: ArticleActors) -> list[Resolved]:
 
     for t in toks:
         if t.ent_type_ in ("GPE", "LOC", "FAC") or t.pos_ == "PROPN":
-            try:
-                from .places import gazetteer
-            except ImportError:  # pragma: no cover
-                return []
-            place = gazetteer().lookup(t.text, actors.country_order)
-            if place is not None and place.country:
-                return [Resolved(Actor(text=t.text, name=None, country=place.country, sector="GOV"), "country")]
+            country = actors.place_country(t.text)
+            if country:
+                return [Resolved(Actor(text=t.text, name=None, country=country, sector="GOV"), "country")]
     return []
 
 
