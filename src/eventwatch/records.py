@@ -205,3 +205,95 @@ class Drop:
     def __str__(self) -> str:
         s = f"{self.code} {self.path}: {self.message}"
         return s + (f" ({self.hint})" if self.hint else "")
+
+
+# Values of Incident.status (a case's progress from attack to justice, in order)
+CASE_STATUSES = ("open", "arrested", "charged", "convicted")
+
+
+@dataclass
+class Incident:
+    """One real-world event, clustered from every mention of it across sentences and articles.
+
+    ``code``/``source``/``target``/``date``/``location`` are the canonical (most precise)
+    values of its mentions. ``first_seen``/``last_seen`` are the first and last publication
+    dates of reports of it. Casualty figures are the highest the reports give (None: not stated).
+    ``status`` is the case status: open | arrested | charged | convicted.
+    """
+
+    incident_id: str
+    code: str
+    root: str = ""
+    quad_class: int | None = None
+    goldstein: float | None = None
+    code_name: str | None = None
+    source: Actor | None = None
+    target: Actor | None = None
+    date: str | None = None
+    date_precision: str | None = None
+    location: Place | None = None
+    num_mentions: int = 0
+    num_sources: int = 0
+    num_articles: int = 0
+    first_seen: str | None = None
+    last_seen: str | None = None
+    killed: int | None = None
+    injured: int | None = None
+    abducted: int | None = None
+    confidence: float = 0.5
+    status: str = "open"
+    title: str | None = None  # a readable one-line label: "Bombing of CHN nationals in Dasu, 2021-07-14"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["source"] = self.source.to_dict() if self.source else None
+        d["target"] = self.target.to_dict() if self.target else None
+        d["location"] = self.location.to_dict() if self.location else None
+        d["confidence"] = round(self.confidence, 3)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Incident":
+        d = dict(d)
+        d["source"] = Actor.from_dict(d.get("source"))
+        d["target"] = Actor.from_dict(d.get("target"))
+        d["location"] = Place.from_dict(d.get("location"))
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass
+class CaseEntry:
+    """One step of a case: a mention of the incident itself, a reference to it, or a follow-up.
+
+    ``stage``: report | reference | condemnation | demand | pledge | investigation | arrest |
+    charge | trial | conviction | sentence | at_large | other. ``unmet``: a pledge or demand
+    with no matching follow-up after the configured number of days.
+    """
+
+    incident_id: str
+    event: Event
+    stage: str
+    date: str | None = None
+    unmet: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"incident_id": self.incident_id, "stage": self.stage, "date": self.date,
+                "unmet": self.unmet, "event": self.event.to_dict()}
+
+
+@dataclass
+class Case:
+    """An incident followed from the attack to justice: its entries in time order and its status."""
+
+    incident: Incident
+    entries: list[CaseEntry] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)  # {article_id, title, agency, url, published}
+
+    @property
+    def status(self) -> str:
+        return self.incident.status
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"incident": self.incident.to_dict(), "status": self.status,
+                "entries": [e.to_dict() for e in self.entries], "sources": self.sources}

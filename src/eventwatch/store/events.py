@@ -1,62 +1,26 @@
-"""DuckDB storage of articles, events and dropped inputs: the only module that speaks SQL.
+"""Articles, events and dropped inputs: storing them and every query over them.
 
 >>> with Store(":memory:") as store:
 ...     store.add(article, events)            # "added" | "duplicate" | "conflict" | "replaced"
 ...     store.events(dyad=("CHN", "PAK"), code="04", since="2024-01-01")
 
 Every write of an article (the article row and all its events) is one transaction, so a
-failure never leaves half an article behind. Schema changes are numbered migrations recorded
-in ``schema_migrations``; filter values are always bound as parameters, never formatted into SQL.
+failure never leaves half an article behind. Filter values are always bound as parameters,
+never formatted into SQL.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import json
-import os
 from functools import lru_cache
 from typing import Any, Iterable
 
 import duckdb
 
-from .errors import error
-from .records import MODES, Actor, Article, Block, Drop, Event, Place
-
-# ---- schema -------------------------------------------------------------------------------------------
-
-# Numbered migrations, applied in order, each in its own transaction. Append; never edit a shipped one.
-MIGRATIONS: list[tuple[int, list[str]]] = [
-    (1, [
-        """CREATE TABLE articles (
-            id VARCHAR PRIMARY KEY, title VARCHAR, published DATE, url VARCHAR, agency VARCHAR,
-            dateline_place VARCHAR, source_path VARCHAR, source_format VARCHAR, content_hash VARCHAR,
-            text VARCHAR, blocks JSON, ingested_at TIMESTAMP DEFAULT current_timestamp, n_events INTEGER)""",
-        "CREATE INDEX articles_hash ON articles (content_hash)",
-        """CREATE TABLE events (
-            event_id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, sentence_index INTEGER,
-            span_start INTEGER, span_end INTEGER, sentence VARCHAR, code VARCHAR, root VARCHAR,
-            quad_class INTEGER, goldstein DOUBLE, plover VARCHAR,
-            source_text VARCHAR, source_name VARCHAR, source_country VARCHAR, source_sector VARCHAR,
-            source_code VARCHAR,
-            target_text VARCHAR, target_name VARCHAR, target_country VARCHAR, target_sector VARCHAR,
-            target_code VARCHAR,
-            date DATE, date_precision VARCHAR,
-            location_name VARCHAR, location_country VARCHAR, location_admin1 VARCHAR,
-            location_admin2 VARCHAR, location_lat DOUBLE, location_lon DOUBLE, location_precision VARCHAR,
-            location_geonameid BIGINT,
-            negated BOOLEAN, mode VARCHAR, confidence DOUBLE, code_name VARCHAR, trigger VARCHAR,
-            rule VARCHAR, published DATE,
-            effective_date DATE)""",
-        "CREATE INDEX events_date ON events (date)",
-        "CREATE INDEX events_root ON events (root)",
-        "CREATE INDEX events_dyad ON events (source_country, target_country)",
-        "CREATE INDEX events_article ON events (article_id)",
-        """CREATE TABLE drops (
-            path VARCHAR, code VARCHAR, message VARCHAR, hint VARCHAR,
-            "at" TIMESTAMP DEFAULT current_timestamp)""",
-    ]),
-]
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+from ..errors import error
+from ..records import MODES, Actor, Article, Block, Drop, Event, Place
+from .base import first_line as _first_line
 
 ARTICLE_COLUMNS = ["id", "title", "published", "url", "agency", "dateline_place", "source_path",
                    "source_format", "content_hash", "text", "blocks", "ingested_at", "n_events"]
@@ -81,81 +45,10 @@ _ORDERS = {
 EXPORT_FORMATS = ("csv", "parquet", "jsonl")
 
 
-class Store:
-    """An eventwatch database (a DuckDB file, or ``":memory:"``), usable as a context manager.
 
-    >>> with Store("demo.duckdb", read_only=True) as store:
-    ...     store.count_events(country="PAK", code="18")
 
-    EW030 when another process holds the file, EW031 when the file was written by a newer
-    eventwatch, EW032 for any other failure to open it.
-    """
-
-    def __init__(self, path: str = "eventwatch.duckdb", *, read_only: bool = False):
-        self.path = str(path)
-        memory = self.path == ":memory:"
-        self.read_only = read_only and not memory
-        if self.read_only and not os.path.exists(self.path):
-            raise error("EW032", path=self.path, db=self.path, detail="no such database (ingest something first)")
-        try:
-            self.con = duckdb.connect(self.path, read_only=self.read_only)
-        except duckdb.IOException as exc:
-            if any(m in str(exc).lower() for m in ("could not set lock", "conflicting lock")):
-                raise error("EW030", path=self.path, db=self.path) from None
-            raise error("EW032", path=self.path, db=self.path, detail=_first_line(exc)) from None
-        except duckdb.Error as exc:
-            raise error("EW032", path=self.path, db=self.path, detail=_first_line(exc)) from None
-        try:
-            self._migrate()
-        except BaseException:
-            self.con.close()
-            raise
-
-    # ---- lifecycle ------------------------------------------------------------------------------------
-
-    def __enter__(self) -> "Store":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self.con.close()
-
-    def schema_version(self) -> int:
-        """The highest migration applied to this database (0 for an empty file)."""
-        if not self._has_table("schema_migrations"):
-            return 0
-        return self._first("SELECT coalesce(max(version), 0) FROM schema_migrations")[0]
-
-    def _has_table(self, name: str) -> bool:
-        return self._first("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])[0] > 0
-
-    def _migrate(self) -> None:
-        found = self.schema_version()
-        if found > SCHEMA_VERSION:
-            raise error("EW031", path=self.path, db=self.path, found=found, known=SCHEMA_VERSION)
-        if found == SCHEMA_VERSION:
-            return
-        if self.read_only:
-            raise error("EW033", path=self.path, db=self.path, found=found, known=SCHEMA_VERSION)
-        self.con.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                         "version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)")
-        for version, statements in MIGRATIONS:
-            if version <= found:
-                continue
-            with self._transaction():
-                for sql in statements:
-                    self.con.execute(sql)
-                self.con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
-
-    def _first(self, sql: str, params: list | None = None) -> tuple | None:
-        # fetchall, not fetchone: DuckDB refuses relation work while a result is only partly read
-        rows = self.con.execute(sql, params or []).fetchall()
-        return rows[0] if rows else None
-
-    def _transaction(self):
-        return _Transaction(self.con)
+class EventTables:
+    """Store methods over the articles, events and drops tables (mixed into ``Store``)."""
 
     # ---- writes ---------------------------------------------------------------------------------------
 
@@ -333,23 +226,6 @@ class Store:
 
 # ---- helpers ------------------------------------------------------------------------------------------
 
-class _Transaction:
-    """BEGIN ... COMMIT, or ROLLBACK on any exception (then re-raised)."""
-
-    def __init__(self, con):
-        self.con = con
-
-    def __enter__(self):
-        self.con.begin()
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is None:
-            self.con.commit()
-        else:
-            self.con.rollback()
-        return False
-
-
 @lru_cache(maxsize=1)
 def _arrow_schema():
     import pyarrow as pa
@@ -361,12 +237,8 @@ def _arrow_schema():
     return pa.schema([(c, types.get(c, s)) for c in _INSERT_COLUMNS])
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
 def _hash(article: Article) -> str:
-    from .text import content_hash
+    from ..text import content_hash
 
     blocks = article.blocks or [Block(0, len(article.text))]
     return content_hash(article.text, blocks)
@@ -374,7 +246,7 @@ def _hash(article: Article) -> str:
 
 def _root_names() -> dict[str, str]:
     try:
-        from .extraction.codebook import ROOT_NAMES
+        from ..extraction.codebook import ROOT_NAMES
     except ImportError:
         return {}
     return ROOT_NAMES

@@ -1,0 +1,27 @@
+"""DuckDB storage: the only package that speaks SQL.
+
+>>> with Store(":memory:") as store:
+...     store.add(article, events)            # "added" | "duplicate" | "conflict" | "replaced"
+...     store.events(dyad=("CHN", "PAK"), code="04", since="2024-01-01")
+
+One module per group of tables, each a mixin of ``Store``: ``events`` (articles, events,
+drops). ``base`` opens the file and applies the numbered ``migrations``.
+"""
+from __future__ import annotations
+
+from .base import SCHEMA_VERSION, StoreBase
+from .events import ARTICLE_COLUMNS, EVENT_COLUMNS, EXPORT_FORMATS, EventTables
+from .migrations import MIGRATIONS
+
+__all__ = ["Store", "SCHEMA_VERSION", "MIGRATIONS", "ARTICLE_COLUMNS", "EVENT_COLUMNS", "EXPORT_FORMATS"]
+
+
+class Store(EventTables, StoreBase):
+    """An eventwatch database (a DuckDB file, or ``":memory:"``), usable as a context manager.
+
+    >>> with Store("demo.duckdb", read_only=True) as store:
+    ...     store.count_events(country="PAK", code="18")
+
+    EW030 when another process holds the file, EW031 when the file was written by a newer
+    eventwatch, EW032 for any other failure to open it.
+    """

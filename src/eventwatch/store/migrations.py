@@ -1,0 +1,39 @@
+"""The database schema as numbered migrations, applied in order, each in its own transaction.
+
+Append; never edit a shipped one. Numbers are reserved per feature so that work on
+separate features never collides: 1 articles/events/drops, 2 near-duplicate sources,
+3 incidents and cases, 4 API keys, 5 assets and alerts.
+"""
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (1, [
+        """CREATE TABLE articles (
+            id VARCHAR PRIMARY KEY, title VARCHAR, published DATE, url VARCHAR, agency VARCHAR,
+            dateline_place VARCHAR, source_path VARCHAR, source_format VARCHAR, content_hash VARCHAR,
+            text VARCHAR, blocks JSON, ingested_at TIMESTAMP DEFAULT current_timestamp, n_events INTEGER)""",
+        "CREATE INDEX articles_hash ON articles (content_hash)",
+        """CREATE TABLE events (
+            event_id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, sentence_index INTEGER,
+            span_start INTEGER, span_end INTEGER, sentence VARCHAR, code VARCHAR, root VARCHAR,
+            quad_class INTEGER, goldstein DOUBLE, plover VARCHAR,
+            source_text VARCHAR, source_name VARCHAR, source_country VARCHAR, source_sector VARCHAR,
+            source_code VARCHAR,
+            target_text VARCHAR, target_name VARCHAR, target_country VARCHAR, target_sector VARCHAR,
+            target_code VARCHAR,
+            date DATE, date_precision VARCHAR,
+            location_name VARCHAR, location_country VARCHAR, location_admin1 VARCHAR,
+            location_admin2 VARCHAR, location_lat DOUBLE, location_lon DOUBLE, location_precision VARCHAR,
+            location_geonameid BIGINT,
+            negated BOOLEAN, mode VARCHAR, confidence DOUBLE, code_name VARCHAR, trigger VARCHAR,
+            rule VARCHAR, published DATE,
+            effective_date DATE)""",
+        "CREATE INDEX events_date ON events (date)",
+        "CREATE INDEX events_root ON events (root)",
+        "CREATE INDEX events_dyad ON events (source_country, target_country)",
+        "CREATE INDEX events_article ON events (article_id)",
+        """CREATE TABLE drops (
+            path VARCHAR, code VARCHAR, message VARCHAR, hint VARCHAR,
+            "at" TIMESTAMP DEFAULT current_timestamp)""",
+    ]),
+]
