@@ -152,7 +152,7 @@ def test_no_near_dup_stores_every_report_and_later_runs_index_them(tmp_path, ext
     r = ingest(tmp_path, WIRE, INDEPENDENT, near_dup=False)
     assert r.added == 2
     with Store(str(tmp_path / "d.duckdb")) as s:
-        assert len(s.articles_without_bands(dedup.SCHEME)) == 2
+        assert len(s.articles_without_bands(dedup.scheme())) == 2
     r = ingest(tmp_path, TRIMMED, near_dup=False)
     assert (r.added, r.near_duplicates) == (1, 0)
     monkeypatch.setenv("EVENTWATCH_NEAR_DUP", "0")
@@ -161,7 +161,7 @@ def test_no_near_dup_stores_every_report_and_later_runs_index_them(tmp_path, ext
     # with the check on again, the articles stored without bands are indexed first
     r = ingest(tmp_path, UNRELATED)
     with Store(str(tmp_path / "d.duckdb")) as s:
-        assert s.articles_without_bands(dedup.SCHEME) == []
+        assert s.articles_without_bands(dedup.scheme()) == []
     assert r.added == 1
 
 
@@ -186,7 +186,7 @@ def test_replace_of_the_stored_article_keeps_its_copies(tmp_path, extracted):
     assert [x["source_id"] for x in rows] == [wire.id, articles(TRIMMED)[0].id]
     with Store(str(tmp_path / "d.duckdb")) as s:
         assert "four officers" in s.article(wire.id).text
-        assert s.articles_without_bands(dedup.SCHEME) == []  # bands of the new text
+        assert s.articles_without_bands(dedup.scheme()) == []  # bands of the new text
     # and the replaced text still catches copies
     assert ingest(tmp_path, EDITED).near_duplicates == 1
 
@@ -251,3 +251,12 @@ def test_cli_end_to_end(tmp_path, capsys):
     db2 = str(tmp_path / "n.duckdb")
     assert main(["ingest", str(DATA), "--db", db2, "--quiet", "--workers", "1", "--no-near-dup", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["added"] == 5
+
+
+def test_bands_made_another_way_are_recomputed(tmp_path, extracted):
+    ingest(tmp_path, WIRE)
+    with Store(str(tmp_path / "d.duckdb")) as s:  # as if an older eventwatch had indexed it
+        s.con.execute("UPDATE article_minhash SET scheme = 'v0-old'")
+        s.con.execute("UPDATE article_bands SET hash = hash + 1")
+    r = ingest(tmp_path, TRIMMED)
+    assert r.near_duplicates == 1

@@ -52,10 +52,7 @@ CANDIDATE_JACCARD = 0.3  # LSH threshold: finds pairs down to about this Jaccard
 MIN_JACCARD = 0.5
 MIN_SHINGLES = 40
 SEED = 1
-# Stored band hashes are only comparable when made the same way: a change of any parameter
-# above (or of the shingling) changes this tag, and ingest recomputes the stored bands.
-SCHEME = f"w{SHINGLE_WORDS}-p{NUM_PERM}-j{CANDIDATE_JACCARD}-s{SEED}-v1"
-
+_SCHEME_VERSION = 1  # bump when the shingling changes
 _WORD_RE = re.compile(r"\w+")
 
 
@@ -107,6 +104,18 @@ def band_hashes(m) -> list[int]:
     hv = np.asarray(m.hashvalues, dtype=np.uint64)
     return [int.from_bytes(hashlib.blake2b(hv[i * r:(i + 1) * r].tobytes(), digest_size=8).digest(), "little")
             for i in range(b)]
+
+
+@lru_cache(maxsize=1)
+def scheme() -> str:
+    """A tag of how band hashes are made, stored with them: they are only comparable when made the same way.
+
+    It holds the parameters and the band hashes of a fixed text, so a change of parameters or of the
+    MinHash library's hashing (a datasketch upgrade) shows, and ingest recomputes the stored bands.
+    """
+    probe = band_hashes(minhash(["eventwatch near-duplicate probe"]))
+    return (f"v{_SCHEME_VERSION}-w{SHINGLE_WORDS}-p{NUM_PERM}-j{CANDIDATE_JACCARD}-s{SEED}-"
+            f"{hashlib.blake2b(repr(probe).encode(), digest_size=6).hexdigest()}")
 
 
 @dataclass
@@ -198,7 +207,7 @@ class ChunkPlan:
     def bands(self, article: Article) -> tuple[list[int], int, str] | None:
         """The index entry ``Store.add(bands=...)`` takes for a kept article."""
         sig = self.signatures.get((article.id, article.content_hash))
-        return (sig.bands, len(sig.shingles), SCHEME) if sig is not None else None
+        return (sig.bands, len(sig.shingles), scheme()) if sig is not None else None
 
 
 def check_threshold(value) -> float:
@@ -266,11 +275,11 @@ def index_stored_articles(store, batch: int = 1000) -> int:
     """
     n = 0
     while True:
-        todo = store.articles_without_bands(SCHEME, limit=batch)
+        todo = store.articles_without_bands(scheme(), limit=batch)
         if not todo:
             return n
         items = []
         for a in todo:
             sig = Signature.of(a)
             items.append((a.id, sig.bands, len(sig.shingles)))
-        n += store.put_bands_many(items, SCHEME)
+        n += store.put_bands_many(items, scheme())

@@ -3,7 +3,7 @@
 ``article_bands`` holds one row per LSH band of an article's body-text signature, so the
 candidates of new articles are one join on the band hashes instead of an index rebuilt from
 every stored text on each run. ``article_minhash`` records which articles have bands and under
-which scheme (``eventwatch.dedup.SCHEME``), so that articles stored without them (an older
+which scheme (``eventwatch.dedup.scheme()``), so that articles stored without them (an older
 database, ``--no-near-dup``) are found and indexed once.
 
 >>> store.near_duplicate_candidates({0: [123, 456, ...]})   # {0: ["s001"]}
