@@ -224,7 +224,8 @@ def test_plan_chunk_checks_copies_before_extraction(tmp_path):
         plan = dedup.plan_chunk(s, [w, t, e, i, u])
         assert [a.id for a in plan.keep] == [w.id, i.id, u.id]
         assert [(c.article.id, c.of, c.in_chunk) for c in plan.copies] == [(t.id, w.id, True), (e.id, w.id, True)]
-        s.add(w, [], bands=plan.bands(w))
+        s.add(w, [])
+        s.put_bands_many([plan.index_entry(w)], dedup.scheme())
         plan = dedup.plan_chunk(s, [t, i])
         assert [(c.article.id, c.of, c.in_chunk) for c in plan.copies] == [(t.id, w.id, False)]
 

@@ -187,6 +187,7 @@ def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: boo
                     bar.update(1)
         chunk = plan.keep
     outcomes: dict[str, str] = {}
+    indexed: list[tuple[str, list[int], int]] = []
     for article, evs, err in extract_articles(chunk, n_process=n_process):
         if bar is not None:
             bar.update(1)
@@ -195,7 +196,7 @@ def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: boo
             _drop(report, store, Drop(article.source_path or article.id, e.code, e.message, e.hint))
             continue
         try:
-            outcome = store.add(article, evs, replace=replace, bands=plan.bands(article) if plan else None)
+            outcome = store.add(article, evs, replace=replace)
         except EventwatchError as exc:  # nothing of that article was written; the batch goes on
             _drop(report, store, Drop(article.source_path or article.id, exc.code, exc.message, exc.hint))
             continue
@@ -203,12 +204,17 @@ def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: boo
         if outcome in ("added", "replaced"):
             setattr(report, outcome, getattr(report, outcome) + 1)
             report.events += len(evs)
+            if plan is not None and (entry := plan.index_entry(article)) is not None:
+                indexed.append(entry)
         elif outcome == "duplicate":
             report.duplicates += 1
         else:
             report.conflicts += 1
     if plan is None:
         return
+    from .dedup import scheme
+
+    store.put_bands_many(indexed, scheme())  # the chunk's new articles, in one write
     # copies of articles earlier in this chunk: recorded once that article is stored; when it was
     # not (dropped, or a conflict), the copy is extracted and stored on its own
     orphans = []

@@ -204,10 +204,10 @@ class ChunkPlan:
     copies: list[Copy]
     signatures: dict[tuple[str, str | None], Signature]
 
-    def bands(self, article: Article) -> tuple[list[int], int, str] | None:
-        """The index entry ``Store.add(bands=...)`` takes for a kept article."""
+    def index_entry(self, article: Article) -> tuple[str, list[int], int] | None:
+        """``(id, band hashes, n_shingles)`` of a kept article, as ``Store.put_bands_many`` takes them."""
         sig = self.signatures.get((article.id, article.content_hash))
-        return (sig.bands, len(sig.shingles), scheme()) if sig is not None else None
+        return (article.id, sig.bands, len(sig.shingles)) if sig is not None else None
 
 
 def check_threshold(value) -> float:

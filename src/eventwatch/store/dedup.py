@@ -18,15 +18,6 @@ from ..records import Article
 class DedupTables:
     """Store methods over ``article_bands``, ``article_minhash`` and the copies in ``article_sources``."""
 
-    def _put_bands(self, article_id: str, bands: list[int], n_shingles: int, scheme: str) -> None:
-        """Replace an article's band hashes (call inside the article's write transaction)."""
-        self.con.execute("DELETE FROM article_bands WHERE article_id = ?", [article_id])
-        self.con.execute("DELETE FROM article_minhash WHERE article_id = ?", [article_id])
-        self.con.execute("INSERT INTO article_minhash (article_id, scheme, n_shingles) VALUES (?, ?, ?)",
-                         [article_id, scheme, n_shingles])
-        if bands:
-            self._insert_bands([(i, h, article_id) for i, h in enumerate(bands)])
-
     def _forget_bands(self, article_id: str) -> None:
         self.con.execute("DELETE FROM article_bands WHERE article_id = ?", [article_id])
         self.con.execute("DELETE FROM article_minhash WHERE article_id = ?", [article_id])
@@ -41,7 +32,16 @@ class DedupTables:
         self.con.execute("INSERT INTO article_bands (band, hash, article_id) SELECT band, hash, article_id FROM _bands")
 
     def put_bands_many(self, items: Iterable[tuple[str, list[int], int]], scheme: str) -> int:
-        """Index many stored articles at once: ``(article_id, bands, n_shingles)``; returns how many."""
+        """Index stored articles: ``(article_id, band hashes, n_shingles)``, replacing what they had.
+
+        Ingest calls it once per chunk (a few statements, whatever the chunk size). An article
+        stored but not indexed (a crash in between) is indexed by the next ingest.
+
+        >>> store.put_bands_many([("s001", sig.bands, len(sig.shingles))], dedup.scheme())
+        1
+        """
+        import pyarrow as pa
+
         items = list(items)
         if not items:
             return 0
@@ -49,8 +49,10 @@ class DedupTables:
         with self._transaction():
             self.con.execute("DELETE FROM article_bands WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
             self.con.execute("DELETE FROM article_minhash WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
-            self.con.executemany("INSERT INTO article_minhash (article_id, scheme, n_shingles) VALUES (?, ?, ?)",
-                                 [[i, scheme, n] for i, _, n in items])
+            _marks = pa.table({"article_id": pa.array(ids, pa.string()),  # noqa: F841
+                               "n_shingles": pa.array([n for _, _, n in items], pa.int32())})
+            self.con.execute("INSERT INTO article_minhash (article_id, scheme, n_shingles) "
+                             "SELECT article_id, ?, n_shingles FROM _marks", [scheme])
             rows = [(k, h, i) for i, bands, _ in items for k, h in enumerate(bands)]
             if rows:
                 self._insert_bands(rows)

@@ -58,17 +58,15 @@ class EventTables:
             return False
         return self._first("SELECT 1 FROM articles WHERE content_hash = ? LIMIT 1", [content_hash]) is not None
 
-    def add(self, article: Article, events: list[Event], *, replace: bool = False,
-            bands: tuple[list[int], int, str] | None = None) -> str:
+    def add(self, article: Article, events: list[Event], *, replace: bool = False) -> str:
         """Store an article and its events in one transaction; returns what happened.
 
         ``"added"``; ``"duplicate"`` (this text is stored already, under this id or another:
         nothing written); ``"conflict"`` (this id is stored with another text: nothing written);
         ``"replaced"`` (a conflict with ``replace=True``: the old article and its events are gone).
         Events without an ``event_id`` get ``"{article_id}:{sentence_index}:{n}"``.
-        ``bands``: the article's near-duplicate index entry ``(band hashes, n_shingles, scheme)``
-        (``eventwatch.dedup``), written in the same transaction. A replaced article keeps the rows
-        of its near-duplicate copies in ``article_sources``.
+        A replaced article keeps the rows of its near-duplicate copies in ``article_sources`` and
+        loses its near-duplicate bands (``Store.put_bands_many`` gives it new ones).
 
         >>> store.add(article, events)
         'added'
@@ -84,12 +82,12 @@ class EventTables:
             return "conflict"
         rows = _event_rows(article, events)
         try:
-            self._write(article, h, rows, old is not None, bands)
+            self._write(article, h, rows, old is not None)
         except duckdb.Error as exc:  # rolled back: nothing of this article is stored
             raise error("EW034", path=article.source_path, id=article.id, detail=_first_line(exc)) from None
         return "replaced" if old is not None else "added"
 
-    def _write(self, article: Article, h: str, rows: list[list[Any]], replace: bool, bands=None) -> None:
+    def _write(self, article: Article, h: str, rows: list[list[Any]], replace: bool) -> None:
         with self._transaction():
             if replace:
                 self._forget_bands(article.id)  # made from the old text
@@ -105,8 +103,6 @@ class EventTables:
                  json.dumps([[b.start, b.end, b.kind] for b in article.blocks]),
                  dt.datetime.now(), len(rows)])
             self._add_source(article.id, article, 1.0)
-            if bands is not None:
-                self._put_bands(article.id, *bands)
             self._insert_events(rows)
 
     def _add_source(self, article_id: str, report: Article, similarity: float) -> None:
