@@ -10,7 +10,7 @@ independently about the same attack share facts, not word sequences, and stay tw
 How a copy is recognised (precision first):
 
 * **Shingles** -- the set of 5-word sequences of the article's *body* blocks only (lower-cased
-  words), so headlines, captions, related-link lists and credits never matter.
+  words, kept as 64-bit hashes), so headlines, captions, related-link lists and credits never matter.
 * **Candidates** -- a 128-permutation MinHash signature of the shingles (``datasketch``), cut
   into LSH bands (``CANDIDATE_JACCARD`` = 0.3 gives 37 bands of 3 rows). Stored articles keep
   their band hashes in the database, so the candidates of a new article are one indexed
@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
@@ -52,6 +53,7 @@ CANDIDATE_JACCARD = 0.3  # LSH threshold: finds pairs down to about this Jaccard
 MIN_JACCARD = 0.5
 MIN_SHINGLES = 40
 SEED = 1
+MINHASH_SCHEME = "affine32"  # datasketch's hashing scheme, named so that a new default cannot change it
 _SCHEME_VERSION = 1  # bump when the shingling changes
 _WORD_RE = re.compile(r"\w+")
 
@@ -62,16 +64,43 @@ def body_text(text: str, blocks: Iterable[Block]) -> str:
     return "\n".join(text[b.start:b.end] for b in blocks if b.kind == "body")
 
 
-def shingles(text: str, blocks: Iterable[Block] | None = None) -> frozenset[str]:
-    """The set of ``SHINGLE_WORDS``-word sequences of the body text, lower-cased.
+_MUL = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constants: combine and mix word hashes
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S32 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(32)
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    # splitmix64's finaliser: every input bit reaches every output bit (uint64 arithmetic wraps)
+    h = (h ^ (h >> _S30)) * _M1
+    h = (h ^ (h >> _S27)) * _M2
+    return h ^ (h >> _S31)
+
+
+def shingle_hashes(text: str, blocks: Iterable[Block] | None = None) -> np.ndarray:
+    """64-bit hashes of the ``SHINGLE_WORDS``-word sequences of the body text (lower-cased), unique.
+
+    Hashes, not strings: an article's shingles are made with a C hash per word and a few vector
+    operations, and two sets compare as sets of ints (a collision is a 1-in-2**64 event per pair).
+    """
+    words = _WORD_RE.findall((body_text(text, blocks) if blocks is not None else text).lower())
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    w = np.fromiter((zlib.crc32(x.encode("utf-8")) for x in words), dtype=np.uint64, count=len(words))
+    k = min(SHINGLE_WORDS, len(w))
+    n = len(w) - k + 1
+    h = np.zeros(n, dtype=np.uint64)
+    for i in range(k):  # a polynomial over the k word hashes of each window
+        h = h * _MUL + w[i:i + n]
+    return np.unique(_mix(h))
+
+
+def shingles(text: str, blocks: Iterable[Block] | None = None) -> frozenset[int]:
+    """The set of (hashed) ``SHINGLE_WORDS``-word sequences of the body text, lower-cased.
 
     >>> len(shingles("Police arrested two men in Kabul on Tuesday."))
     4
     """
-    words = _WORD_RE.findall((body_text(text, blocks) if blocks is not None else text).lower())
-    if len(words) < SHINGLE_WORDS:
-        return frozenset([" ".join(words)]) if words else frozenset()
-    return frozenset(" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1))
+    return frozenset(shingle_hashes(text, blocks).tolist())
 
 
 @lru_cache(maxsize=1)
@@ -83,27 +112,38 @@ def lsh_params() -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
+def _identity(x):
+    return x
+
+
 @lru_cache(maxsize=1)
-def _template():
+def _permutations():
     from datasketch import MinHash
 
-    # the permutations are drawn once; copies of this MinHash share them (bulk creation is costly)
-    return MinHash(num_perm=NUM_PERM, seed=SEED)
+    # drawn once (seeded): building them is most of the cost of a fresh MinHash
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=MINHASH_SCHEME).permutations
 
 
-def minhash(sh: Iterable[str]):
-    """A datasketch ``MinHash`` of the shingles (deterministic across runs and processes)."""
-    m = _template().copy()
-    m.update_batch([s.encode("utf-8") for s in sh])
+def minhash(hashes):
+    """A datasketch ``MinHash`` of shingle hashes (``shingle_hashes``; deterministic across runs and processes)."""
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_identity, permutations=_permutations(),
+                scheme=MINHASH_SCHEME)
+    hv = np.asarray(hashes, dtype=np.uint64)
+    if len(hv):
+        m.update_batch((hv ^ (hv >> _S32)).astype(np.uint32))  # the 32-bit values affine32 takes
     return m
 
 
 def band_hashes(m) -> list[int]:
     """One unsigned 64-bit hash per LSH band of the signature (what the database indexes)."""
     b, r = lsh_params()
-    hv = np.asarray(m.hashvalues, dtype=np.uint64)
-    return [int.from_bytes(hashlib.blake2b(hv[i * r:(i + 1) * r].tobytes(), digest_size=8).digest(), "little")
-            for i in range(b)]
+    rows = np.asarray(m.hashvalues, dtype=np.uint64)[:b * r].reshape(b, r)
+    h = np.zeros(b, dtype=np.uint64)
+    for i in range(r):
+        h = h * _MUL + rows[:, i]
+    return _mix(h).tolist()
 
 
 @lru_cache(maxsize=1)
@@ -113,7 +153,7 @@ def scheme() -> str:
     It holds the parameters and the band hashes of a fixed text, so a change of parameters or of the
     MinHash library's hashing (a datasketch upgrade) shows, and ingest recomputes the stored bands.
     """
-    probe = band_hashes(minhash(["eventwatch near-duplicate probe"]))
+    probe = band_hashes(minhash(shingle_hashes("eventwatch near-duplicate probe: five words or more")))
     return (f"v{_SCHEME_VERSION}-w{SHINGLE_WORDS}-p{NUM_PERM}-j{CANDIDATE_JACCARD}-s{SEED}-"
             f"{hashlib.blake2b(repr(probe).encode(), digest_size=6).hexdigest()}")
 
@@ -122,15 +162,15 @@ def scheme() -> str:
 class Signature:
     """Shingles, MinHash and band hashes of one article's body text."""
 
-    shingles: frozenset[str]
+    shingles: frozenset[int]
     minhash: object
     bands: list[int]
 
     @classmethod
     def of(cls, article: Article) -> "Signature":
-        sh = shingles(article.text, article.blocks)
-        m = minhash(sh)
-        return cls(sh, m, band_hashes(m) if sh else [])
+        hv = shingle_hashes(article.text, article.blocks)
+        m = minhash(hv)
+        return cls(frozenset(hv.tolist()), m, band_hashes(m) if len(hv) else [])
 
 
 @dataclass
@@ -143,7 +183,7 @@ class Match:
     is_copy: bool
 
 
-def verify(new: frozenset[str], stored: frozenset[str], threshold: float = 0.8) -> Match:
+def verify(new: frozenset[int], stored: frozenset[int], threshold: float = 0.8) -> Match:
     """Whether the report with shingles ``new`` is a copy of the article with shingles ``stored``.
 
     >>> verify(shingles(copy_text), shingles(wire_text)).is_copy
@@ -170,7 +210,7 @@ class ChunkIndex:
 
         b, r = lsh_params()
         self.lsh = MinHashLSH(num_perm=NUM_PERM, params=(b, r))
-        self.shingles: dict[str, frozenset[str]] = {}
+        self.shingles: dict[str, frozenset[int]] = {}
 
     def candidates(self, sig: Signature) -> list[str]:
         return sorted(self.lsh.query(sig.minhash)) if sig.shingles else []
@@ -240,9 +280,9 @@ def plan_chunk(store, chunk: list[Article], threshold: float = 0.8) -> ChunkPlan
     found = store.near_duplicate_candidates(ask)
     found = {i: [c for c in cs if c != chunk[i].id][:MAX_CANDIDATES] for i, cs in found.items()}
     texts = store.articles_for_dedup(c for cs in found.values() for c in cs)
-    cache: dict[str, frozenset[str]] = {}
+    cache: dict[str, frozenset[int]] = {}
 
-    def stored_shingles(cid: str) -> frozenset[str]:
+    def stored_shingles(cid: str) -> frozenset[int]:
         if cid not in cache:
             a = texts.get(cid)
             cache[cid] = shingles(a.text, a.blocks) if a is not None else frozenset()
