@@ -13,8 +13,9 @@ How a copy is recognised (precision first):
   words, kept as 64-bit hashes), so headlines, captions, related-link lists and credits never matter.
 * **Candidates** -- a 128-permutation MinHash signature of the shingles (``datasketch``), cut
   into LSH bands (``CANDIDATE_JACCARD`` = 0.3 gives 37 bands of 3 rows). Stored articles keep
-  their band hashes in the database, so the candidates of a new article are one indexed
-  look-up; articles arriving in the same chunk are looked up in an in-memory ``MinHashLSH``.
+  their band hashes in the database (``article_bands``), so the candidates of a chunk of new
+  articles are one join on them, never an index rebuilt from the stored texts; articles arriving
+  in the same chunk are looked up in a dict of the same band hashes.
   The threshold is permissive on purpose: a copy with its last paragraphs cut has a low
   Jaccard similarity but is still a copy.
 * **Verification** -- exact shingle sets, recomputed from the candidate's stored body text. A new
@@ -199,25 +200,29 @@ def verify(new: frozenset[int], stored: frozenset[int], threshold: float = 0.8) 
 
 
 class ChunkIndex:
-    """The articles of the current ingest chunk that will be stored, as an in-memory LSH.
+    """The articles of the current ingest chunk that will be stored, by their band hashes.
 
     Copies arriving in the same chunk as their original are found here; stored articles are found
-    through the database's band index.
+    through the database's ``article_bands``. The same band hashes serve both, so both find the
+    same candidates.
     """
 
     def __init__(self):
-        from datasketch import MinHashLSH
-
-        b, r = lsh_params()
-        self.lsh = MinHashLSH(num_perm=NUM_PERM, params=(b, r))
+        self.buckets: dict[tuple[int, int], list[str]] = {}
         self.shingles: dict[str, frozenset[int]] = {}
 
     def candidates(self, sig: Signature) -> list[str]:
-        return sorted(self.lsh.query(sig.minhash)) if sig.shingles else []
+        """Ids sharing at least one band with ``sig``, most shared bands first."""
+        counts: dict[str, int] = {}
+        for key in enumerate(sig.bands):
+            for i in self.buckets.get(key, ()):
+                counts[i] = counts.get(i, 0) + 1
+        return sorted(counts, key=lambda i: (-counts[i], i))
 
     def add(self, article_id: str, sig: Signature) -> None:
         if sig.shingles and article_id not in self.shingles:
-            self.lsh.insert(article_id, sig.minhash)
+            for key in enumerate(sig.bands):
+                self.buckets.setdefault(key, []).append(article_id)
             self.shingles[article_id] = sig.shingles
 
 

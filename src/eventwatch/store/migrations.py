@@ -46,11 +46,13 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         "CREATE INDEX article_sources_source ON article_sources (source_id)",
         """INSERT INTO article_sources
             SELECT id, id, agency, title, url, published, source_path, 1.0, ingested_at FROM articles""",
-        # the near-duplicate index: an article's MinHash band hashes (eventwatch.dedup), looked up
-        # by (hash, band) when new articles arrive; article_minhash says which articles are indexed
-        # and how (the scheme tag), so that the rest are indexed once, not on every run
+        # the near-duplicate index: an article's MinHash band hashes (eventwatch.dedup), joined on
+        # (hash, band) with a whole ingest chunk's bands; article_minhash says which articles are
+        # indexed and how (the scheme tag), so that the rest are indexed once, not on every run.
+        # No ART index on hash: DuckDB answers the chunk's join with a hash join that does not use
+        # it (0.1 s per 1,000 new articles against 100,000 stored, measured either way), while the
+        # index would hold about 40 bytes per band in memory and slow every insert 7-fold
         "CREATE TABLE article_bands (band SMALLINT NOT NULL, hash UBIGINT NOT NULL, article_id VARCHAR NOT NULL)",
-        "CREATE INDEX article_bands_hash ON article_bands (hash)",
         """CREATE TABLE article_minhash (
             article_id VARCHAR PRIMARY KEY, scheme VARCHAR NOT NULL, n_shingles INTEGER)""",
     ]),
