@@ -265,3 +265,21 @@ def test_bands_made_another_way_are_recomputed(tmp_path, extracted):
         s.con.execute("UPDATE article_bands SET hash = hash + 1")
     r = ingest(tmp_path, TRIMMED)
     assert r.near_duplicates == 1
+
+
+def test_threshold_and_switch_from_the_environment(tmp_path, extracted, monkeypatch):
+    monkeypatch.setenv("EVENTWATCH_NEAR_DUPLICATE_THRESHOLD", "often")
+    with pytest.raises(Exception) as e:
+        ingest(tmp_path, WIRE)
+    assert getattr(e.value, "code", None) == "EW070"
+    # 0.95: the trimmed copy (every sequence in the wire) still is one, the edited copy (0.91) no longer
+    monkeypatch.setenv("EVENTWATCH_NEAR_DUPLICATE_THRESHOLD", "0.95")
+    r = ingest(tmp_path, WIRE, TRIMMED, EDITED)
+    assert (r.added, r.near_duplicates) == (2, 1)
+    monkeypatch.setenv("EVENTWATCH_NEAR_DUP", "off")
+    assert ingest(tmp_path, INDEPENDENT).added == 1
+    from eventwatch.settings import Settings
+
+    assert Settings.load().near_dup is False
+    monkeypatch.setenv("EVENTWATCH_NEAR_DUP", "1")
+    assert Settings.load().near_dup is True

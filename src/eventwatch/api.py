@@ -174,8 +174,10 @@ def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str 
 
 def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: bool, n_process: int | None, bar,
                  threshold: float | None = None):
+    if not chunk:
+        return  # nothing new: not even the spaCy import
     plan = None
-    if threshold is not None and chunk:
+    if threshold is not None:
         from .dedup import plan_chunk
 
         # before extraction: a copy costs its MinHash and a look-up, never a parse
@@ -188,7 +190,7 @@ def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: boo
         chunk = plan.keep
     outcomes: dict[str, str] = {}
     indexed: list[tuple[str, list[int], int]] = []
-    for article, evs, err in extract_articles(chunk, n_process=n_process):
+    for article, evs, err in (extract_articles(chunk, n_process=n_process) if chunk else ()):
         if bar is not None:
             bar.update(1)
         if err:
