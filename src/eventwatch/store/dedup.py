@@ -59,7 +59,11 @@ class DedupTables:
         return len(items)
 
     def articles_without_bands(self, scheme: str, limit: int = 1000) -> list[Article]:
-        """Stored articles with no band hashes under ``scheme`` (at most ``limit``)."""
+        """Stored articles (id, text, blocks) with no band hashes under ``scheme``, at most ``limit``.
+
+        >>> [a.id for a in store.articles_without_bands(dedup.scheme())]
+        ['s001', 's002']
+        """
         rows = self.con.execute(
             "SELECT a.id, a.text, a.blocks FROM articles a LEFT JOIN article_minhash m ON m.article_id = a.id "
             "WHERE m.article_id IS NULL OR m.scheme != ? ORDER BY a.id LIMIT ?", [scheme, limit]).fetchall()
@@ -88,7 +92,11 @@ class DedupTables:
         return out
 
     def articles_for_dedup(self, ids: Iterable[str]) -> dict[str, Article]:
-        """id, text and blocks of these stored articles (what verification recomputes shingles from)."""
+        """id, text and blocks of these stored articles (what verification recomputes shingles from).
+
+        >>> store.articles_for_dedup(["s001"])["s001"].blocks[0].kind
+        'title'
+        """
         ids = list(dict.fromkeys(ids))
         if not ids:
             return {}
@@ -97,7 +105,11 @@ class DedupTables:
         return {r[0]: _light_article(r) for r in rows}
 
     def stored_ids(self, ids: Iterable[str]) -> set[str]:
-        """Which of these ids are stored articles."""
+        """Which of these ids are stored articles.
+
+        >>> store.stored_ids(["s001", "new-1"])
+        {'s001'}
+        """
         ids = list(dict.fromkeys(ids))
         if not ids:
             return set()
@@ -105,7 +117,11 @@ class DedupTables:
         return {r[0] for r in rows}
 
     def article_id_for_content(self, content_hash: str | None) -> str | None:
-        """The id of the stored article with this content hash, or None."""
+        """The id of the stored article with this content hash, or None.
+
+        >>> store.article_id_for_content(article.content_hash)
+        's001'
+        """
         if not content_hash:
             return None
         r = self._first("SELECT id FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1", [content_hash])
