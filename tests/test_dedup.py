@@ -283,3 +283,10 @@ def test_threshold_and_switch_from_the_environment(tmp_path, extracted, monkeypa
     assert Settings.load().near_dup is False
     monkeypatch.setenv("EVENTWATCH_NEAR_DUP", "1")
     assert Settings.load().near_dup is True
+
+
+def test_copies_across_chunks_of_one_run(tmp_path, extracted, monkeypatch):
+    monkeypatch.setattr(api, "INGEST_CHUNK", 1)  # every article its own chunk: copies meet only in the database
+    r = ingest(tmp_path, DATA)
+    assert (r.added, r.near_duplicates) == (3, 2)
+    assert len(sources(tmp_path)[articles(WIRE)[0].id]) == 3
