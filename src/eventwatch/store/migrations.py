@@ -53,7 +53,8 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         # it (0.1 s per 1,000 new articles against 100,000 stored, measured either way), while the
         # index would hold about 40 bytes per band in memory and slow every insert 7-fold
         "CREATE TABLE article_bands (band SMALLINT NOT NULL, hash UBIGINT NOT NULL, article_id VARCHAR NOT NULL)",
-        """CREATE TABLE article_minhash (
-            article_id VARCHAR PRIMARY KEY, scheme VARCHAR NOT NULL, n_shingles INTEGER)""",
+        # no primary key: rows are deleted and written again in one transaction when an article is
+        # re-indexed, which DuckDB before 1.2 refuses on a key ("over-eager constraint checking")
+        "CREATE TABLE article_minhash (article_id VARCHAR NOT NULL, scheme VARCHAR NOT NULL, n_shingles INTEGER)",
     ]),
 ]
