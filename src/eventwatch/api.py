@@ -56,7 +56,8 @@ class IngestReport:
 
     def to_dict(self) -> dict:
         return {"added": self.added, "duplicates": self.duplicates, "conflicts": self.conflicts,
-                "replaced": self.replaced, "near_duplicates": self.near_duplicates, "events": self.events, "seconds": round(self.seconds, 2),
+                "replaced": self.replaced, "near_duplicates": self.near_duplicates, "events": self.events,
+                "seconds": round(self.seconds, 2),
                 "drops": [d.__dict__ for d in self.drops]}
 
 

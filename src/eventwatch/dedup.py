@@ -330,7 +330,8 @@ def plan_chunk(store, chunk: list[Article], threshold: float = 0.8) -> ChunkPlan
                       if cid != a.id]
             for cid, other, in_chunk in tries:
                 m = verify(sig.shingles, other, threshold)
-                if m.is_copy and (best is None or (m.containment, m.jaccard) > (best.match.containment, best.match.jaccard)):
+                if m.is_copy and (best is None
+                                  or (m.containment, m.jaccard) > (best.match.containment, best.match.jaccard)):
                     best = Copy(a, cid, m, in_chunk)
         if best is not None:
             plan.copies.append(best)
