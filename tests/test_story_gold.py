@@ -104,7 +104,10 @@ def test_story_has_independent_reports_and_a_wire_copy(story, story_events):
     copy = next(g for g in story if g.get("duplicate_of"))
     original = next(g for g in story if g["id"] == copy["duplicate_of"])
     assert copy["outlet"] != original["outlet"] and copy["title"] != original["title"]
-    body = lambda g: g["text"].split(" - ", 1)[1]  # noqa: E731 (after the dateline)
+
+    def body(g):  # the text after the dateline
+        return g["text"].split(" - ", 1)[1]
+
     assert original["text"] != copy["text"] and body(original).startswith(body(copy))
     assert len(body(copy)) < len(body(original))
 
