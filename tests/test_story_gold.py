@@ -168,3 +168,16 @@ def test_story_is_consistent_with_the_seed(story_events):
     # by then suspects were arrested and the planner was known to be at large
     for label in ("dasu-arrests-2021-08-10", "dasu-absconder-warrant-2021-08-20"):
         assert all(g["published"] < "2021-08-24" for g, e in story_events if e["incident"] == label)
+
+
+@pytest.mark.parametrize("path", [STORY_GOLD, SAMPLE_GOLD], ids=["story", "samples"])
+def test_one_incident_one_day_and_follow_ups_come_after(path):
+    events = [e for g in _gold(path) for e in g["events"]]
+    days = {}
+    for e in events:
+        if e["date"]:
+            days.setdefault(e["incident"], set()).add(e["date"])
+    assert {k: v for k, v in days.items() if len(v) > 1} == {}
+    for e in events:
+        if "case" in e and e["date"] and days.get(e["case"]):
+            assert e["date"] >= min(days[e["case"]]), (e["incident"], e["case"])
