@@ -216,6 +216,21 @@ def export(path: str, *, fmt: str = "csv", db: str | None = None, header: bool =
         return store.export(path, fmt, header=header, **filters)
 
 
+def dyad(a: str, b: str, *, db: str | None = None, by: str = "month", since: str | None = None,
+         until: str | None = None):
+    """Relations of two countries per week or month, both directions: QuadClass counts, Goldstein
+    sum and mean, meetings, pledges, demands, attacks, with the event ids behind each figure.
+
+    >>> report = eventwatch.dyad("CHN", "PAK", db="demo.duckdb", by="month")
+    >>> report.to_dict()["periods"][0]["a_to_b"]["meetings"]; report.plot("chn_pak.png")
+    """
+    from .relations import dyad as relations_dyad
+    from .store import Store
+
+    with Store(_settings(db).db, read_only=True) as store:
+        return relations_dyad(store, a, b, by=by, since=since, until=until)
+
+
 def evaluate(gold_path: str | Path, *, errors_path: str | None = None, n_process: int | None = None):
     """Extract the gold file's articles and score them (conventions in shared/eval/README.md)."""
     from .scoring import load_gold, score

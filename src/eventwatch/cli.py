@@ -114,6 +114,22 @@ def cmd_export(a):
     return 0
 
 
+def cmd_dyad(a):
+    """Relations of two countries per week or month, both directions.
+    Example: eventwatch dyad CHN PAK --by month --plot chn_pak.png"""
+    report = api.dyad(a.a, a.b, db=a.db, by=a.by, since=a.since, until=a.until)
+    if a.format == "json":
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    elif a.format == "csv":
+        sys.stdout.write(report.to_csv())
+    else:
+        print(report.to_table())
+    if a.plot:
+        report.plot(a.plot)
+        print(f"plot written to {a.plot}", file=sys.stderr)
+    return 0
+
+
 def cmd_evaluate(a):
     """Score extraction against a gold file. Example: eventwatch evaluate ../shared/eval/dev.jsonl"""
     report = api.evaluate(a.gold, errors_path=a.errors, n_process=a.workers)
@@ -192,6 +208,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(q)
     _add_filters(q)
     q.set_defaults(func=cmd_export)
+
+    q = sub.add_parser("dyad", help="relations of two countries over time", description=cmd_dyad.__doc__)
+    q.add_argument("a", help="first country, ISO alpha-3 (e.g. CHN)")
+    q.add_argument("b", help="second country, ISO alpha-3 (e.g. PAK)")
+    _add_db(q)
+    q.add_argument("--by", default="month", help="period: week or month (default: month)")
+    q.add_argument("--since", help="first date, YYYY-MM-DD (default: the first event)")
+    q.add_argument("--until", help="last date, YYYY-MM-DD (default: the last event)")
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="json holds the event ids behind every figure")
+    q.add_argument("--plot", metavar="FILE.png", help="also draw the relations as a PNG chart")
+    q.set_defaults(func=cmd_dyad)
 
     q = sub.add_parser("evaluate", help="score extraction against a gold file", description=cmd_evaluate.__doc__)
     q.add_argument("gold")
