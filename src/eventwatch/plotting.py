@@ -33,7 +33,8 @@ def plot_dyad(report: "DyadReport", path: str) -> str:
     periods = report.periods
     n = max(len(periods), 1)
     x = list(range(len(periods)))
-    fig = Figure(figsize=(min(max(8.0, 0.45 * n + 3), 24.0), 8.0), dpi=110, layout="constrained")
+    width = min(max(9.0, 0.45 * n + 3), 24.0)
+    fig = Figure(figsize=(width, 8.0), dpi=110, layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(2, 1, sharex=True)
     ymax = max([1] + [getattr(p, d).events for p in periods for d in ("a_to_b", "b_to_a")])
@@ -62,7 +63,7 @@ def plot_dyad(report: "DyadReport", path: str) -> str:
                  markersize=4, linewidth=1.5, label="mean Goldstein")
         ax2.axhline(0, color="grey", linewidth=0.6, linestyle=":")
         ax2.set_ylim(-10.5, 10.5)
-        ax2.set_ylabel("mean Goldstein (−10 conflict … +10 cooperation)", fontsize=9)
+        ax2.set_ylabel("mean Goldstein (−10 … +10)")
     step = max(1, -(-len(periods) // MAX_TICK_LABELS))
     axes[1].set_xticks(x[::step], [p.label for p in periods][::step], rotation=45, ha="right")
     axes[1].set_xlabel(report.by)
@@ -73,7 +74,7 @@ def plot_dyad(report: "DyadReport", path: str) -> str:
 
     handles += [Line2D([], [], color="black", marker="o", label="mean Goldstein"),
                 Line2D([], [], color="#a50f15", marker="v", linestyle="", label="period with attacks")]
-    fig.legend(handles=handles, loc="outside lower center", ncol=6, fontsize=9, frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncol=6 if width >= 14 else 3, fontsize=9, frameon=False)
     fig.suptitle(f"Relations {report.a_name} – {report.b_name} by {report.by}"
                  + (f", {periods[0].label} to {periods[-1].label}" if periods else ""), fontsize=13)
     try:
