@@ -1,5 +1,6 @@
 """Relations between two countries: aggregation per period and direction, exclusions, layouts, chart, errors."""
 import csv
+import datetime as dt
 import io
 import json
 import struct
@@ -116,8 +117,8 @@ def test_json_gives_the_event_ids_behind_each_figure(report):
 
 
 def test_weeks_use_iso_weeks_from_monday():
-    assert period_of(__import__("datetime").date(2021, 8, 24), "week")[0] == "2021-W34"
-    assert period_of(__import__("datetime").date(2021, 1, 3), "week")[0] == "2020-W53"
+    assert period_of(dt.date(2021, 8, 24), "week")[0] == "2021-W34"
+    assert period_of(dt.date(2021, 1, 3), "week")[0] == "2020-W53"
 
 
 def test_by_week_and_date_window(store):

@@ -24,6 +24,7 @@ def plot_dyad(report: "DyadReport", path: str) -> str:
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
+        from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
         from matplotlib.ticker import MaxNLocator
     except ImportError:
@@ -70,8 +71,6 @@ def plot_dyad(report: "DyadReport", path: str) -> str:
     if not periods:
         axes[0].text(0.5, 0.5, "no events between these countries", transform=axes[0].transAxes, ha="center")
     handles = [Patch(color=QUAD_COLOURS[q], label=_QUAD_LABELS[q]) for q in QUADS]
-    from matplotlib.lines import Line2D
-
     handles += [Line2D([], [], color="black", marker="o", label="mean Goldstein"),
                 Line2D([], [], color="#a50f15", marker="v", linestyle="", label="period with attacks")]
     fig.legend(handles=handles, loc="outside lower center", ncol=6 if width >= 14 else 3, fontsize=9, frameon=False)

@@ -48,7 +48,7 @@ def _attack_codes() -> frozenset[str]:
     return frozenset(c for c, info in codebook().items() if info.plover == "ASSAULT")
 
 
-def kinds_of(code: str, mode: str, quad_class: int | None = None) -> list[str]:
+def kinds_of(code: str, mode: str) -> list[str]:
     """Which of meetings, pledges, demands, attacks an event counts as (an event may be none of them).
 
     >>> kinds_of("041", "asserted"), kinds_of("0312", "intent"), kinds_of("1832", "asserted")
@@ -321,7 +321,7 @@ def build_dyad(rows: Iterable[dict], a: str, b: str, *, by: str = "month", since
         p = index[period_of(day, by)[0]]
         direction = "a_to_b" if r.get("source_country") == a else "b_to_a"
         code, mode = r.get("code") or "", r.get("mode") or ""
-        args = (r["event_id"], r.get("quad_class"), r.get("goldstein"), kinds_of(code, mode, r.get("quad_class")))
+        args = (r["event_id"], r.get("quad_class"), r.get("goldstein"), kinds_of(code, mode))
         for t in (getattr(p, direction), p.both, totals[direction], totals["both"]):
             t.add(*args)
     return DyadReport(a=a, b=b, by=by, since=lo.isoformat() if lo else None, until=hi.isoformat() if hi else None,
