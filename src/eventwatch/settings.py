@@ -18,6 +18,9 @@ class Settings:
     batch_size: int = 32  # articles per worker batch
     max_file_mb: int = 20  # larger files are refused (EW005) instead of exhausting memory
     cache_dir: str = str(Path.home() / ".cache" / "eventwatch")  # derived gazetteer index
+    link_threshold: float = 0.5  # least cases.link_score for a reference or follow-up to join an incident's case
+    case_days: int = 365  # a reference or follow-up is linked to incidents at most this long before its report
+    unmet_days: int = 30  # a pledge or demand with no matching follow-up after this long is flagged unmet
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
