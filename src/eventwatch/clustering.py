@@ -54,24 +54,29 @@ _STATUS_OF_STAGE = {"arrest": "arrested", "charge": "charged", "trial": "charged
 # ---- data -----------------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def root_table() -> dict[str, tuple[str, bool]]:
-    """``{root: (group, anchors_cases)}`` from data/incident_roots.tsv."""
+def root_table() -> dict[str, tuple[str, bool, frozenset[str]]]:
+    """``{root: (group, anchors_cases, loose_target_sectors)}`` from data/incident_roots.tsv."""
     with open(DATA_DIR / "incident_roots.tsv", encoding="utf-8") as fh:
         lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
     out = {}
     for r in csv.DictReader(lines, delimiter="\t"):
-        out[r["root"].strip().zfill(2)] = (r["group"].strip(), r["case"].strip() == "yes")
+        loose = frozenset(x for x in r["loose_targets"].strip().split("|") if x and x != "-")
+        out[r["root"].strip().zfill(2)] = (r["group"].strip(), r["case"].strip() == "yes", loose)
     return out
+
+
+def _loose_targets(root: str) -> frozenset[str]:
+    return root_table().get(root, ("", False, frozenset()))[2]
 
 
 def root_group(root: str | None) -> str:
     r = (root or "")[:2]
-    return root_table().get(r, (r, False))[0]
+    return root_table().get(r, (r, False, frozenset()))[0]
 
 
 def case_roots() -> tuple[str, ...]:
     """Roots whose incidents anchor a case (what references and follow-ups link to)."""
-    return tuple(r for r, (_, case) in root_table().items() if case)
+    return tuple(r for r, (_, case, _) in root_table().items() if case)
 
 
 # ---- the optional cases module (follow-up stages, link scores, casualty figures) -------------------------
@@ -199,15 +204,25 @@ def _place_fit(a, b) -> str | None:
     return "region" if a1 and b1 and a1.lower() == b1.lower() else None
 
 
-def _actor_fit(a, b) -> float | None:
-    """1 the same country and sector, 0.5 the same country (a sector unknown), 0 one unknown, None apart."""
+def _actor_fit(a, b, *, loose: frozenset[str] = frozenset(), names: bool = False) -> float | None:
+    """1 the same country and sector, 0.5 the same country (a sector unknown, or both ``loose``),
+    0 one unknown, None apart (with ``names``: also when both are named, differently)."""
     if a is None or b is None or not a.country or not b.country:
         return 0.0
     if a.country != b.country:
         return None
+    if names and a.name and b.name and a.name.lower() != b.name.lower():
+        return None
     if a.sector and b.sector:
-        return 1.0 if a.sector == b.sector else None
+        if a.sector == b.sector:
+            return 1.0
+        return 0.5 if a.sector in loose and b.sector in loose else None
     return 0.5
+
+
+def _verbal(root: str) -> bool:
+    """Statements (CAMEO roots 01-13): each is its own act on its own day."""
+    return root[:2] < "14"
 
 
 def _code_rank(code: str) -> int:
@@ -281,15 +296,18 @@ class State:
         if root_group(e.root or e.code[:2]) != root_group(inc.root):
             return None
         lo, hi, day = iv
+        verbal = _verbal(inc.root)
         if day and self.day:
-            if abs((lo - self.lo).days) > 1:
+            # a day apart: reports dated by local time or by the wire; a statement is of its own day
+            if abs((lo - self.lo).days) > (0 if verbal else 1):
                 return None
             same_day = True
         else:
-            if lo > self.hi or hi < self.lo:
+            if verbal or lo > self.hi or hi < self.lo:
                 return None
             same_day = False
-        src, tgt = _actor_fit(e.source, inc.source), _actor_fit(e.target, inc.target)
+        src = _actor_fit(e.source, inc.source, names=verbal)
+        tgt = _actor_fit(e.target, inc.target, loose=_loose_targets(inc.root), names=verbal)
         if src is None or tgt is None:
             return None
         place = _place_fit(e.location, inc.location)
@@ -421,12 +439,17 @@ class Clusterer:
         """Cluster one article's events: mentions first (in sentence order), then references and follow-ups."""
         groups: dict[tuple, str] = {}
         own: dict[str, str] = {}  # event_id -> its incident
+        in_sentence: dict[int, set[str]] = {}  # incidents already given a mention group of the sentence
         mentions = [e for e in events if is_mention(e)]
         for e in mentions:
-            gkey = (e.sentence_index, e.source.code if e.source else "", root_group(e.root or e.code[:2]))
+            # one act with several targets split by the coder (an attack on Chinese and Pakistani workers);
+            # two codes of one sentence are two acts (arrests and a seizure), apart from one attack's
+            root = e.root or e.code[:2]
+            act = root_group(root) if root in case_roots() else e.code
+            gkey = (e.sentence_index, e.source.code if e.source else "", act)
             st = self.states.get(groups.get(gkey, ""))
             if st is None:
-                st = self._best(e)
+                st = self._best(e, exclude=in_sentence.get(e.sentence_index, set()))
             if st is None:
                 st = State.start(e, self.next_seq)
                 self.next_seq += 1
@@ -434,6 +457,7 @@ class Clusterer:
             self._attach(st, Link(e, "mention", "report"))
             self._index(st)
             groups[gkey] = st.id
+            in_sentence.setdefault(e.sentence_index, set()).add(st.id)
             own[e.event_id or ""] = st.id
         article_incidents = set(own.values())
         for e in events:
@@ -454,13 +478,15 @@ class Clusterer:
                 continue  # the article reports the incident itself: its back-references add nothing
             self._attach(st, Link(e, role, stage, round(score, 3)))
 
-    def _best(self, e: Event) -> State | None:
+    def _best(self, e: Event, exclude: set[str] = frozenset()) -> State | None:
         iv = interval(e)
         if iv is None:
             return None
         keys = _keys(e.location, e.source, e.target)
         best, best_fit = None, None
         for st in self._candidates(keys, iv[0], iv[1]):
+            if st.id in exclude:
+                continue
             f = st.fit(e, iv)
             if f is not None and (best_fit is None or f > best_fit):
                 best, best_fit = st, f
