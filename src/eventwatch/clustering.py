@@ -111,9 +111,17 @@ def stage_of(e: Event) -> str | None:
     return fn(e) if fn is not None else None
 
 
-def link_score(e: Event, incident: Incident, published: str | None) -> float:
+def link_score(e: Event, incident: Incident, published: str | None, context: list[Event] | None = None) -> float:
+    """0..1: how well a reference or follow-up fits an incident (``cases.link_score``; 0 without it)."""
     fn = getattr(_cases(), "link_score", None)
-    return float(fn(e, incident, published=published)) if fn is not None else 0.0
+    if fn is None:
+        return 0.0
+    if context is not None:
+        try:
+            return float(fn(e, incident, published=published, context=context))
+        except TypeError:  # a link_score that takes no context
+            pass
+    return float(fn(e, incident, published=published))
 
 
 def case_status(entries: list[CaseEntry]) -> str:
@@ -141,6 +149,14 @@ def flag_unmet(entries: list[CaseEntry], *, days: int, as_of: str) -> None:
 def is_mention(e: Event) -> bool:
     """Whether the event counts as a report of an incident (not negated, asserted or intent)."""
     return not e.negated and e.mode in MENTION_MODES
+
+
+def entry_date(e: Event) -> str | None:
+    """When a step of a case happened: the event's date, but for a back-reference (whose date is the
+    incident's) the day it was reported."""
+    if e.mode == REFERENCE:
+        return e.published or e.date
+    return e.date or e.published
 
 
 def _d(s) -> dt.date | None:
@@ -460,6 +476,11 @@ class Clusterer:
             in_sentence.setdefault(e.sentence_index, set()).add(st.id)
             own[e.event_id or ""] = st.id
         article_incidents = set(own.values())
+        # what "the attack" means in this article: the one attack it reports, or the one incident its
+        # clear back-references ("the Dasu attack") point to; a follow-up that names no incident of its
+        # own ("China condemned the attack") belongs to it
+        anchors = {i for i in article_incidents if self.states[i].incident.root in case_roots()}
+        todo = []
         for e in events:
             if e.negated or e.mode not in (ASSERTED, INTENT, REFERENCE):
                 continue
@@ -470,12 +491,27 @@ class Clusterer:
                 role = "followup"
             else:
                 continue
-            found = self._link(e, exclude=own.get(e.event_id or ""))
+            found = self._link(e, exclude=own.get(e.event_id or ""), context=events)
+            if found is not None:
+                anchors.add(found[0].id)
+            todo.append((e, role, stage, found))
+        anchor = self.states[next(iter(anchors))] if len(anchors) == 1 else None
+        seen: set[tuple] = set()  # one link per (sentence, stage, incident): a sentence can give a stage twice
+        for e, role, stage, found in todo:
+            if found is None and anchor is not None and anchor.id != own.get(e.event_id or ""):
+                score = link_score(e, anchor.incident, e.published, events)
+                if score > 0.0:  # 0: a hard mismatch (another type, or the incident came after the report)
+                    found = (anchor, score)
             if found is None:
                 continue
             st, score = found
             if role == "reference" and st.id in article_incidents:
                 continue  # the article reports the incident itself: its back-references add nothing
+            # one plain back-reference per article is enough to show it followed the incident
+            key = ("article", stage, st.id) if stage == "reference" else (e.sentence_index, stage, st.id)
+            if key in seen:
+                continue
+            seen.add(key)
             self._attach(st, Link(e, role, stage, round(score, 3)))
 
     def _best(self, e: Event, exclude: set[str] = frozenset()) -> State | None:
@@ -492,7 +528,7 @@ class Clusterer:
                 best, best_fit = st, f
         return best
 
-    def _link(self, e: Event, exclude: str | None) -> tuple[State, float] | None:
+    def _link(self, e: Event, exclude: str | None, context: list[Event] | None = None) -> tuple[State, float] | None:
         pub = _d(e.published) or _d(e.date)
         if pub is None:
             return None
@@ -502,7 +538,7 @@ class Clusterer:
         for st in self._candidates(keys, pub - dt.timedelta(days=self.case_days), pub, roots):
             if st.id == exclude or st.incident.root not in roots or st.lo > pub:
                 continue
-            s = link_score(e, st.incident, e.published)
+            s = link_score(e, st.incident, e.published, context)
             if s >= best_score and (best is None or s > best_score):
                 best, best_score = st, s
         return (best, best_score) if best is not None else None
@@ -549,7 +585,7 @@ def cluster(events: list[Event], sources: dict[str, list[dict]] | None = None,
     out = []
     for st in sorted(c.states.values(), key=lambda s: s.seq):
         mentions = [ln for ln in st.links if ln.role == "mention"]
-        follow = [CaseEntry(st.id, ln.event, ln.stage or "other", ln.event.date or ln.event.published)
+        follow = [CaseEntry(st.id, ln.event, ln.stage or "other", entry_date(ln.event))
                   for ln in st.links if ln.role == "followup"]
         inc = finish(st, [(ln.event.article_id, ln.event.confidence) for ln in mentions], follow, sources, published)
         out.append((inc, list(st.links) if with_links else [ln.event for ln in mentions]))
@@ -640,13 +676,13 @@ def update_store(store, article_ids: list[str], *, replaced: Iterable[str] = (),
     for iid in changed:
         st = c.states[iid]
         allm = [(e.article_id, e.confidence) for e, role, _, _ in stored.get(iid, []) if role == "mention"]
-        fol = [CaseEntry(iid, e, stg or "other", e.date or e.published)
+        fol = [CaseEntry(iid, e, stg or "other", entry_date(e))
                for e, role, stg, _ in stored.get(iid, []) if role == "followup"]
         for ln in st.links:
             if ln.role == "mention":
                 allm.append((ln.event.article_id, ln.event.confidence))
             elif ln.role == "followup":
-                fol.append(CaseEntry(iid, ln.event, ln.stage or "other", ln.event.date or ln.event.published))
+                fol.append(CaseEntry(iid, ln.event, ln.stage or "other", entry_date(ln.event)))
             new_links.append((iid, ln.event.event_id, ln.event.article_id, ln.role, ln.stage, ln.score))
         mentions_of[iid], follow_of[iid] = allm, fol
     sources = store.article_sources({a for m in mentions_of.values() for a, _ in m})
