@@ -193,7 +193,7 @@ def test_follow_up_borrows_the_article_reference_with_context():
     r = _seed_reference()
     assert link_score(pledge, DASU_ATTACK) < LINK_THRESHOLD
     assert link_score(pledge, DASU_ATTACK, context=[r, pledge]) >= LINK_THRESHOLD
-    assert link_score(pledge, QUETTA_BOMBING, context=[r, pledge]) == 0.0
+    assert link_score(pledge, QUETTA_BOMBING, context=[r, pledge]) < 0.3  # the article names Dasu
 
 
 def test_type_must_fit():

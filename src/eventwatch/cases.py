@@ -77,6 +77,7 @@ class _StageRule:
     mode: str
     codes: tuple[str, ...]  # () = any
     words: re.Pattern | None
+    unless: re.Pattern | None = None
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +86,8 @@ def stage_rules() -> tuple[_StageRule, ...]:
     out = []
     for r in _rows("stages.tsv"):
         codes = () if r["code"].strip() == "*" else tuple(c.strip() for c in r["code"].split("|"))
-        out.append(_StageRule(r["stage"], r["mode"], codes, _words_regex(r["words"])))
+        out.append(_StageRule(r["stage"], r["mode"], codes, _words_regex(r["words"]),
+                              _words_regex(r.get("unless") or "-")))
     return tuple(out)
 
 
@@ -162,6 +164,8 @@ def stage_of(event: Event) -> str | None:
             continue
         if rule.words is not None and not rule.words.search(text):
             continue
+        if rule.unless is not None and rule.unless.search(text):
+            continue
         return rule.stage
     return None
 
@@ -169,8 +173,9 @@ def stage_of(event: Event) -> str | None:
 def followups(events: Iterable[Event]) -> list[tuple[Event, str]]:
     """(event, stage) for every follow-up among ``events``, one per (article, sentence, stage).
 
-    A stage read from the words around a reference is dropped when a coded event of the same sentence
-    already gives it.
+    A stage read from the words around a reference is dropped when a coded event of the same sentence already
+    is a follow-up (the coded event says better what was done), except ``at_large``, which no event codes
+    ("police arrested two suspects; a third is still at large").
 
     >>> s = "Police arrested two men over the Dasu attack."
     >>> evs = [Event("a", 0, (0, 45), s, "173"), Event("a", 0, (0, 45), s, "180", mode="reference")]
@@ -178,6 +183,7 @@ def followups(events: Iterable[Event]) -> list[tuple[Event, str]]:
     [('173', 'arrest')]
     """
     seen: set[tuple] = set()
+    coded: set[tuple] = set()
     out: list[tuple[Event, str]] = []
     events = list(events)
     for ev in sorted(events, key=lambda e: e.mode == REFERENCE):  # coded events first
@@ -185,6 +191,10 @@ def followups(events: Iterable[Event]) -> list[tuple[Event, str]]:
         key = (ev.article_id, ev.sentence_index, st)
         if st is None or key in seen:
             continue
+        if ev.mode == REFERENCE and st != "at_large" and key[:2] in coded:
+            continue
+        if ev.mode != REFERENCE:
+            coded.add(key[:2])
         seen.add(key)
         out.append((ev, st))
     order = {id(e): i for i, e in enumerate(events)}
@@ -203,7 +213,7 @@ _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "
 _NOT_PLACE = frozenset({"the", "a", "an", "this", "that", "last", "these", "those", "its", "their", "his", "her",
                         "in", "on", "at", "of", "near", "police", "security", "government", "army", "state",
                         "islamic", "minister", "president", "prime", "court"})
-_PP_HEADS = frozenset({"in", "near", "at", "outside", "on", "against", "targeting", "of", "inside", "close"})
+_PP_HEADS = frozenset({"in", "near", "at", "outside", "on", "against", "targeting", "of", "inside", "close", "to"})
 _BEFORE_STOP = frozenset({"in", "on", "over", "for", "of", "at", "after", "since", "with", "to", "by", "about",
                           "from", "into", "and", "or", "that", "which", "who", "was", "were", "is", "are", "said",
                           "has", "have", "had", "be", "been"})
@@ -265,9 +275,16 @@ def _find_noun(trigger: str | None, mode: str, toks: list[_Tok], sentence: str) 
     return min(nouns, key=lambda i: (-clues(i), abs(i - ref), i))
 
 
+_REL_VERBS = frozenset({"killed", "wounded", "injured", "hit", "targeted", "struck", "left", "ripped", "tore",
+                        "claimed", "rocked"})
+_PARTICIPLES = frozenset({"carrying", "transporting", "targeting", "killing", "wounding", "injuring"})
+
+
 def _np_window(toks: list[_Tok], n: int) -> tuple[int, int]:
-    """Token range [lo, hi) of the incident noun phrase: modifiers before it and a chain of prepositional
-    phrases after it ("last month's bus bombing in Upper Kohistan", "the attack on a hotel in Quetta")."""
+    """Token range [lo, hi) of the incident noun phrase: modifiers before it and, after it, a chain of
+    prepositional phrases, through a participle or a short relative clause ("last month's bus bombing in Upper
+    Kohistan", "the attack on a hotel in Quetta", "the bombing of a bus carrying Chinese engineers to the Dasu
+    dam", "the roadside bombing that killed three policemen in Kech district")."""
     lo = n
     while lo > 0 and n - lo < 5:
         t = toks[lo - 1]
@@ -275,15 +292,36 @@ def _np_window(toks: list[_Tok], n: int) -> tuple[int, int]:
             break
         lo -= 1
     hi, j = n + 1, n + 1
-    while j < len(toks) and toks[j].low in _PP_HEADS and j - n < 14:
+
+    def skip_to_pp(k: int, limit: int) -> int | None:
+        start = k
+        while k < len(toks) and k - start < limit and toks[k].low not in _PP_HEADS \
+                and re.match(r"[A-Za-z\d]", toks[k].text):
+            k += 1
+        return k if k < len(toks) and toks[k].low in _PP_HEADS else None
+
+    while j < len(toks) and j - n < 24:
+        w = toks[j].low
+        if w in ("that", "which") and j + 1 < len(toks) and toks[j + 1].low in _REL_VERBS:
+            nxt = skip_to_pp(j + 2, 5)
+        elif w in _PARTICIPLES:
+            nxt = skip_to_pp(j + 1, 4)
+        elif w in _PP_HEADS:
+            nxt = j
+        else:
+            break
+        if nxt is None:
+            break
+        j = nxt
         k = j + 1
         if k < len(toks) and toks[k].low in ("to", "by"):  # "close to", "near by"
             k += 1
         if k < len(toks) and toks[k].low in ("the", "a", "an"):
             k += 1
         m = k
-        while m < len(toks) and m - k < 4 and toks[m].low not in _PP_HEADS and re.match(r"[A-Za-z]", toks[m].text) \
-                and toks[m].low not in _BEFORE_STOP - _PP_HEADS:
+        while m < len(toks) and m - k < 5 and toks[m].low not in _PP_HEADS \
+                and (re.match(r"[A-Za-z]", toks[m].text) or toks[m].low in ("'s", "’s")) \
+                and toks[m].low not in _BEFORE_STOP - _PP_HEADS and toks[m].low not in _PARTICIPLES:
             m += 1
         if m == k:
             break
@@ -362,9 +400,9 @@ def _date_clue(sentence: str, toks: list[_Tok], n: int, lo: int, hi: int, pub_s:
         if e.kind in ("future", "relative"):
             continue
         if e.end <= noun_start:
-            gap = sentence[e.end:noun_start]
-            words = re.findall(r"[A-Za-z]+", gap.replace("’s", "").replace("'s", ""))
-            if len(gap) > 30 or "," in gap or len(words) > 3 or any(w.lower() in _BEFORE_STOP for w in words):
+            # only inside the noun phrase: "the July 14 attack", "last month's bus bombing" (not "on Wednesday
+            # strongly condemned the attack", which dates the condemnation)
+            if e.start < np_start and sentence[e.end:np_start].strip() not in ("", "'s", "’s"):
                 continue
             strength = "strong"
         elif e.start >= noun_end:
@@ -611,6 +649,50 @@ def _date_fit(info: dict, inc_date: str | None, inc_precision: str | None) -> fl
     return None if strong else 0.0
 
 
+_VIOLENT_ROOTS = ("18", "19", "20")
+
+
+def _context_clues(event: Event, context: Iterable[Event], pub: str | None, incident: Incident,
+                   hint: list[str]) -> dict:
+    """Clues the rest of the article gives about the incident a clue-less sentence concerns ("the attack"):
+    the nearest reference whose noun phrase names a place or a date (earlier sentences first), else the nearest
+    report of a violent act (the extractor's place and day for it). Only references and reports whose type
+    could be ``incident`` count (a "raid" that led to arrests says nothing about a bombing)."""
+    others = [e for e in context if e is not event and e.article_id == event.article_id and not e.negated]
+    others.sort(key=lambda e: (e.sentence_index > event.sentence_index, abs(e.sentence_index - event.sentence_index)))
+    out: dict = {"places": None, "date": None, "nationality": None, "type": None}
+    for e in others:
+        if e.mode != REFERENCE:
+            continue
+        info = reference_info(e, published=pub, countries=hint)
+        fit = _type_fit(info, incident)
+        if fit is None:
+            continue
+        if out["type"] is None:
+            out["type"] = fit
+        if out["places"] is None and (info["locations"] or info["countries"] or info["places"]):
+            out["places"] = (info["locations"] + [Place(c, country=c, precision="country")
+                                                  for c in info["countries"]], info["places"])
+        if out["date"] is None and (info["date"] or info["period"]):
+            out["date"] = info
+        out["nationality"] = out["nationality"] or info["nationality"]
+    for e in others:  # the article's own reports of an attack
+        if e.mode != "asserted" or (e.code or "")[:2] not in _VIOLENT_ROOTS or (e.code or "")[:2] != incident.root[:2]:
+            continue
+        if out["places"] is None and e.location is not None and e.location.precision != "country":
+            out["places"] = ([e.location], [])
+        if out["date"] is None and e.date and e.date_precision == "day":
+            out["date"] = {"date": e.date, "period": None, "date_precision": "day", "date_strength": "strong"}
+        if out["nationality"] is None and e.target is not None and e.target.country:
+            out["nationality"] = e.target.country
+    return out
+
+
+def _names_fit(names: list[str], inc: Place) -> float:
+    keys = {_place_key(inc.name), _place_key(inc.admin2)} - {""}
+    return 1.0 if any(_place_key(p) in keys for p in names) else 0.0
+
+
 def link_score(event: Event, incident: Incident, *, published: str | None = None,
                context: Iterable[Event] | None = None) -> float:
     """How well a reference or follow-up ``event`` fits ``incident``: a score in [0, 1].
@@ -619,7 +701,6 @@ def link_score(event: Event, incident: Incident, *, published: str | None = None
     score wins. Calibrated so that one exact clue plus the type links (the place: "the Dasu attack"; the day:
     "the July 14 attack"), while a month or a province alone with the type does not ("last month's bombing":
     there may have been several).
-
 
     Hard conditions (score 0): the incident happened after the event's publication (``published``, else
     ``event.published``; for a follow-up also after its own date); the sentence names a place for the incident
@@ -630,18 +711,21 @@ def link_score(event: Event, incident: Incident, *, published: str | None = None
     Otherwise the sum of four parts, each 0..1 (see ``reference_info`` for what is read from the sentence):
 
     * place, weight 0.40: a place named in the noun phrase matches (1 same name, 0.95 district, 0.9 within 50 km,
-      0.6 the province, 0.3 only the country); failing that the event's own location fits, at 0.7 of that
-      (it may be where the court sits, so a mismatch there costs nothing);
+      0.6 the province, 0.3 only the country); failing that, the place the rest of the article gives (``context``),
+      at 0.9; failing that, the event's own location, at 0.7 (it may be where the court sits, so a mismatch
+      there costs nothing);
     * date, weight 0.40: 1 the same day, 0.6 a day apart or inside the named month or week, 0.3 the year;
+      failing that the article's date for it, at 0.6; failing any date, a report within two days of the
+      incident gets 0.5 and within a week 0.25 (news of the day speaks of the day's attack);
     * type, weight 0.15: 1 the code the noun names (183 for "bombing"), 0.8 a generic "attack" (roots 18-20),
       0.6 another code of the same root, 0.3 another root of the family;
     * actor, weight 0.05: the victims' nationality is the incident's target country (1), or the incident's
       country is a party of the follow-up (0.5).
 
     A time factor then keeps old incidents slightly lower: 1 within a year of publication, falling linearly to
-    0.8 at five years. A sentence that gives no place and no date (and ``context`` none either) is capped at
-    0.3: type and actor alone never link (precision first). ``context``: the other events of the article; when
-    the event's own sentence names no incident, the clues of the nearest reference in it are used, at 0.9.
+    0.8 at five years. Without any place or explicit date (own or from the article) the score is capped at 0.3:
+    type, actor and recency alone never link (precision first). ``context``: the other events of the article
+    (references and reports), read only for what the event's own sentence does not say.
 
     >>> from eventwatch.records import Place
     >>> dasu = Place("Dasu", "PAK", "Khyber Pakhtunkhwa", "Upper Kohistan District", 35.29, 73.29)
@@ -658,54 +742,73 @@ def link_score(event: Event, incident: Incident, *, published: str | None = None
         bound = event.date
     if bound and inc_date and inc_date[:10] > bound[:10]:
         return 0.0
-    inc_country = [incident.location.country] if incident.location and incident.location.country else []
-    info = reference_info(event, published=pub, countries=inc_country)
-    factor = 1.0
-    if info["noun"] is None and context is not None:
-        refs = [e for e in context if e is not event and e.article_id == event.article_id and e.mode == REFERENCE]
-        if refs:
-            near = min(refs, key=lambda e: (e.sentence_index > event.sentence_index,
-                                            abs(e.sentence_index - event.sentence_index)))
-            info = reference_info(near, published=pub, countries=inc_country)
-            factor = 0.9
+    hint = [incident.location.country] if incident.location and incident.location.country else []
+    info = reference_info(event, published=pub, countries=hint)
+    own_place = bool(info["locations"] or info["countries"] or info["places"])
+    own_date = bool(info["date"] or info["period"])
+    ctx = _context_clues(event, context, pub, incident, hint) if context is not None and not (own_place and own_date) \
+        else {"places": None, "date": None, "nationality": None, "type": None}
     type_fit = _type_fit(info, incident)
     if type_fit is None:
         return 0.0
-    date_fit = _date_fit(info, inc_date, incident.date_precision if incident.date else "day")
-    if date_fit is None:
-        return 0.0
+    if info["noun"] is None and ctx.get("type") is not None:
+        type_fit = ctx["type"]  # "will apprehend the perpetrator": the incident the article names
+    inc_precision = incident.date_precision if incident.date else "day"
+
+    explicit_date = False
+    if own_date:
+        date_fit = _date_fit(info, inc_date, inc_precision)
+        if date_fit is None:
+            return 0.0
+        explicit_date = True
+    elif ctx["date"] is not None:
+        date_fit = 0.6 * (_date_fit({**ctx["date"], "date_strength": "weak"}, inc_date, inc_precision) or 0.0)
+        explicit_date = True
+    else:
+        date_fit = 0.0
+        if pub and inc_date:
+            try:
+                gap = (date.fromisoformat(pub[:10]) - date.fromisoformat(inc_date[:10])).days
+            except ValueError:
+                gap = 99
+            date_fit = 0.5 if 0 <= gap <= 2 else 0.25 if 0 <= gap <= 7 else 0.0
+
     place_fit = 0.0
     if incident.location is not None:
-        named = list(info["locations"])
-        named += [Place(c, country=c, precision="country") for c in info["countries"]]
-        if named:
+        if own_place:
+            # a country counts only when nothing more precise is named ("in Pakistan's Khyber Pakhtunkhwa
+            # province": the province decides)
+            named = list(info["locations"]) or [Place(c, country=c, precision="country") for c in info["countries"]]
             fits = [_place_fit(p, incident.location) for p in named]
-            if all(f is None for f in fits):
+            if named and all(f is None for f in fits):
                 return 0.0
-            place_fit = max(f for f in fits if f is not None)
-        elif info["places"]:
-            keys = {_place_key(incident.location.name), _place_key(incident.location.admin2)} - {""}
-            if any(_place_key(p) in keys for p in info["places"]):
-                place_fit = 1.0  # a name the gazetteer lacks, spelled as the incident's place
-        if place_fit == 0.0 and event.location is not None:
+            place_fit = max([f for f in fits if f is not None] + [_names_fit(info["places"], incident.location)])
+        elif ctx["places"] is not None:
+            places, names = ctx["places"]
+            fits = [f for f in (_place_fit(p, incident.location) for p in places) if f is not None]
+            place_fit = 0.9 * max(fits + [_names_fit(names, incident.location)])
+        if place_fit == 0.0 and event.location is not None and event.location.precision != "country":
             f = _place_fit(event.location, incident.location)
             place_fit = 0.7 * f if f else 0.0
+
+    nationality = info["nationality"] or ctx["nationality"]
     actor_fit = 0.0
-    if info["nationality"] and incident.target and incident.target.country == info["nationality"]:
+    if nationality and incident.target and incident.target.country == nationality:
         actor_fit = 1.0
     elif incident.location and incident.location.country and incident.location.country in {
             event.source.country if event.source else None, event.target.country if event.target else None}:
         actor_fit = 0.5
     score = 0.40 * place_fit + 0.40 * date_fit + 0.15 * type_fit + 0.05 * actor_fit
-    if place_fit == 0.0 and date_fit == 0.0:
+    if place_fit == 0.0 and not explicit_date:
         score = min(score, 0.3)
+    factor = 1.0
     if pub and inc_date:
         try:
             gap = (date.fromisoformat(pub[:10]) - date.fromisoformat(inc_date[:10])).days
         except ValueError:
             gap = 0
         if gap > 365:
-            factor *= max(0.8, 1 - 0.2 * (gap - 365) / (4 * 365))
+            factor = max(0.8, 1 - 0.2 * (gap - 365) / (4 * 365))
     return round(max(0.0, min(1.0, score * factor)), 3)
 
 

@@ -292,12 +292,30 @@ def _forward(s: _Sentence, e: int) -> tuple[int, int, dict[str, int]] | None:
     return total, i, dict(nationals)
 
 
+def _group_ending(s: _Sentence, j: int, need_noun: bool) -> tuple[int, int, str | None] | None:
+    """A counted group whose last token is j: "nine Chinese nationals", "a policeman", "13" (value, start,
+    nationality); with ``need_noun`` a bare figure does not count."""
+    np = s.victim_np_ending(j)
+    nat = None
+    if np:
+        start, nat = np
+        j = start - 1
+        if j >= 0 and s.low[j] in ("a", "an") and (j == 0 or s.low[j - 1] != "than"):
+            return 1, j, nat
+    elif need_noun:
+        return None
+    got = s.number_ending(j)
+    if got is None:
+        return None
+    return got[0], got[1], nat
+
+
 def _backward(s: _Sentence, c: int) -> tuple[int, int, dict[str, int]] | None:
-    """The figure before a cue starting at token c: (value, start index, nationals)."""
+    """The figure before a cue starting at token c: (value, start index, nationals). Coordinated groups add up:
+    "nine Chinese nationals and four Pakistanis were killed" is 13."""
     j = c - 1
     while j >= 0 and s.low[j] in s.lex.fillers:
         j -= 1
-    nationals: dict[str, int] = {}
     inner: dict[str, int] = {}
     if j >= 0 and s.low[j] == ",":  # "13 people, including nine Chinese engineers, were killed"
         k = j - 1
@@ -306,22 +324,23 @@ def _backward(s: _Sentence, c: int) -> tuple[int, int, dict[str, int]] | None:
         if k >= 0 and s.low[k] == "," and any(tuple(s.low[k + 1:k + 1 + len(h)]) == h for h in _INCLUDE_HEADS):
             inner = _included(s, k + 1, j)
             j = k - 1
-    np = s.victim_np_ending(j)
-    nat = None
-    if np:
-        start, nat = np
-        j = start - 1
-        if j >= 0 and s.low[j] in ("a", "an") and (j == 0 or s.low[j - 1] != "than"):
-            return 1, j, ({nat: 1} if nat else inner)
-    got = s.number_ending(j)
+    got = _group_ending(s, j, need_noun=False)
     if got is None:
         return None
-    value, start = got
+    value, start, nat = got
+    nationals: dict[str, int] = defaultdict(int)
     if nat:
-        nationals[nat] = value
-    else:
-        nationals = inner
-    return value, start, nationals
+        nationals[nat] += value
+    has_noun = start < j  # the group had a noun: only such groups coordinate
+    while has_noun and start >= 2 and s.low[start - 1] in ("and", ","):
+        prev = _group_ending(s, start - 2, need_noun=True)
+        if prev is None:
+            break
+        value += prev[0]
+        if prev[2]:
+            nationals[prev[2]] += prev[0]
+        start = prev[1]
+    return value, start, (dict(nationals) if nationals else inner)
 
 
 def _included(s: _Sentence, i: int, end: int) -> dict[str, int]:
@@ -461,5 +480,17 @@ def casualties(text: str) -> dict:
                 if out[kind] is not None:
                     nationals[kind].setdefault(np[1], num[0])
                     break
-    nat = next((nationals[k] for k in KINDS if out[k] is not None and nationals[k]), {})
+    # "At least six of the dead were Chinese nationals": a breakdown of the killed without their number
+    for m in range(s.n - 4):
+        num = s.number_at(s.skip_quantifier(m)) if s.low[m] in ("at", "more", "over", "about") else s.number_at(m)
+        if not num or s.low[num[1]:num[1] + 2] != ["of", "the"] or num[1] + 4 >= s.n:
+            continue
+        group, verb = s.low[num[1] + 2], s.low[num[1] + 3]
+        kind = {"dead": "killed", "killed": "killed", "victims": "killed", "injured": "injured",
+                "wounded": "injured", "hostages": "abducted"}.get(group)
+        if kind and verb in ("were", "was"):
+            np = s.victim_np(num[1] + 4)
+            if np and np[1]:
+                nationals[kind].setdefault(np[1], num[0])
+    nat = next((nationals[k] for k in KINDS if nationals[k]), {})
     return {**out, "nationals": dict(nat)}
