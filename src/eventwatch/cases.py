@@ -31,7 +31,7 @@ from .settings import DATA_DIR
 
 LEXICON = DATA_DIR / "lexicon"
 STAGES = ("condemnation", "demand", "pledge", "investigation", "arrest", "charge", "trial", "conviction",
-          "sentence", "at_large", "meeting")
+          "sentence", "at_large", "meeting", "other")
 # Score at and above which a reference or follow-up is linked to an incident (see link_score)
 LINK_THRESHOLD = 0.5  # the default of Settings.link_threshold
 # How far each stage takes a case (case_status): the furthest reached wins
