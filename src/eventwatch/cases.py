@@ -128,17 +128,6 @@ def goals() -> tuple[tuple[str, re.Pattern | None, frozenset[str]], ...]:
 
 # ---- stages -------------------------------------------------------------------------------------------
 
-def _code_matches(codes: tuple[str, ...], event: Event) -> bool:
-    if not codes:
-        return True
-    cands = [event.code or ""]
-    if event.mode == "intent":
-        m = _INTENT_BASE.search(event.rule or "")
-        if m:
-            cands.append(m.group(1))
-    return any(c.startswith(p) for c in cands for p in codes)
-
-
 def stage_of(event: Event) -> str | None:
     """The follow-up stage of ``event``, or None when it is no step of a case.
 
@@ -156,11 +145,18 @@ def stage_of(event: Event) -> str | None:
     """
     if event.negated or event.mode == "hypothetical":
         return None
-    text = " ".join((event.sentence or "").lower().split())
+    base = _INTENT_BASE.search(event.rule or "") if event.mode == "intent" else None
+    return _stage(event.sentence or "", event.code or "", event.mode, base.group(1) if base else None)
+
+
+@lru_cache(maxsize=8192)
+def _stage(sentence: str, code: str, mode: str, base: str | None) -> str | None:
+    text = " ".join(sentence.lower().split())
+    cands = (code,) if base is None else (code, base)
     for rule in stage_rules():
-        if rule.mode != "*" and rule.mode != event.mode:
+        if rule.mode != "*" and rule.mode != mode:
             continue
-        if not _code_matches(rule.codes, event):
+        if rule.codes and not any(c.startswith(p) for c in cands for p in rule.codes):
             continue
         if rule.words is not None and not rule.words.search(text):
             continue
