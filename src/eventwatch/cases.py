@@ -242,7 +242,7 @@ def _noun_row(toks: list[_Tok], i: int) -> _Noun | None:
     return None
 
 
-def _find_noun(trigger: str | None, mode: str, toks: list[_Tok], sentence: str) -> int | None:
+def _find_noun(trigger: str | None, mode: str, toks: list[_Tok]) -> int | None:
     """Index of the token naming the incident: the trigger of a reference; for a follow-up, the incident noun
     whose phrase gives the most clues (place, date), the nearest the trigger on a tie ("charged four men with
     murder over the Dasu bus attack": the attack)."""
@@ -539,7 +539,7 @@ def _reference_info(sentence: str, code: str, mode: str, trigger: str | None, pu
     out: dict = {"noun": None, "code": None, "root": None, "codes": (), "family": (), "generic": False,
                  "places": (), "locations": (), "countries": (), "nationality": None, "published": pub,
                  "date": None, "period": None, "date_precision": None, "date_text": None, "date_strength": None}
-    n = _find_noun(trigger, mode, toks, sentence)
+    n = _find_noun(trigger, mode, toks)
     if mode == REFERENCE and code:
         out["code"], out["root"] = code, code[:2]
     if n is not None:
@@ -856,7 +856,8 @@ def flag_unmet(entries: list[CaseEntry], *, days: int, as_of: str) -> None:
     trial, conviction or sentence; a pledge naming several goals needs all of them). Other entries are left
     as they are; a pledge or demand that is met, or too recent, or undated gets ``unmet=False``.
 
-    >>> p = CaseEntry("i", Event("x", 0, (0, 1), "Pakistan vowed to arrest the attackers.", "030"), "pledge", "2021-07-20")
+    >>> pledge = Event("x", 0, (0, 1), "Pakistan vowed to arrest the attackers.", "030", mode="intent")
+    >>> p = CaseEntry("i", pledge, "pledge", "2021-07-20")
     >>> flag_unmet([p], days=30, as_of="2021-09-01"); p.unmet
     True
     """
