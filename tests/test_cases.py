@@ -87,6 +87,9 @@ STAGES = [
          "blast"), "pledge"),
     (ref("The Taliban denied any involvement in the Dasu attack."), "other"),
     (ref("The Taliban said the Dasu attack was a crime against Islam."), None),
+    (ref("Residents fled the area after the Dasu attack."), None),  # not a suspect at large
+    (ref("The families of the victims called for an independent inquiry into last month's bombing.", "183",
+         "bombing"), "demand"),
     (ev("Chinese investigators met Pakistani officials in Islamabad to discuss the Dasu attack.", "040",
         trigger="met"), "meeting"),
     (ev("Chinese officials met Pakistani officials in Islamabad to discuss trade.", "040", trigger="met"), None),
