@@ -163,17 +163,18 @@ def test_a_copy_of_an_article_counts_as_a_source(store):
 def test_window_query_reads_only_nearby_incidents(store):
     import datetime as dt
 
-    from eventwatch.clustering import window_cells
-
     far_away = article("old", [BLAST], "2019-01-01")
     add(store, far_away, [event(far_away, 0, "183", MILITANTS, WORKERS, "2019-01-01", place=DASU)])
-    assert store.incident_window(window_cells(["PAK"], dt.date(2021, 7, 1), dt.date(2021, 7, 31))) == []
-    got = store.incident_window(window_cells(["PAK"], dt.date(2018, 12, 31), dt.date(2019, 1, 2)))
-    assert len(got) == 1
-    assert store.incident_window(window_cells(["IND"], dt.date(2018, 12, 31), dt.date(2019, 1, 2))) == []
-    # an attack anchors cases: found by month over a year back
-    assert len(store.incident_window(window_cells(["PAK"], dt.date(2018, 8, 1), dt.date(2019, 7, 1), cases=True))) == 1
-    assert store.incident_window([]) == []
+    assert store.incident_window(["PAK"], dt.date(2021, 7, 1), dt.date(2021, 7, 31)) == []
+    assert len(store.incident_window(["PAK"], dt.date(2018, 12, 31), dt.date(2019, 1, 2))) == 1
+    assert store.incident_window(["IND"], dt.date(2018, 12, 31), dt.date(2019, 1, 2)) == []
+    assert store.incident_window([], dt.date(2018, 12, 31), dt.date(2019, 1, 2)) == []
+    # an attack anchors cases; a condemnation does not
+    assert len(store.incident_window(["PAK"], dt.date(2018, 8, 1), dt.date(2019, 7, 1), cases=True)) == 1
+    cond = article("c1", ["Pakistan condemned the attack."], "2019-01-02")
+    add(store, cond, [event(cond, 0, "111", Actor("Pakistan", None, "PAK", "GOV"), MILITANTS, "2019-01-02")])
+    assert len(store.incident_window(["PAK"], dt.date(2018, 8, 1), dt.date(2019, 7, 1))) == 2
+    assert len(store.incident_window(["PAK"], dt.date(2018, 8, 1), dt.date(2019, 7, 1), cases=True)) == 1
 
 
 def test_actor_names_survive_the_round_trip(store):

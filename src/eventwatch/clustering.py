@@ -410,9 +410,8 @@ def _month(d: dt.date) -> int:
 
 
 def state_cells(st: "State") -> list[str]:
-    """The index cells of an incident: ``w:PAK:105420`` for each of its countries and each week of its
-    date window, and ``m:PAK:24258`` for each month of it when it anchors cases. A window look-up reads
-    only the cells of its countries and weeks (an indexed equality look-up, whatever the store's size)."""
+    """The in-memory index cells of an incident: ``w:PAK:105420`` for each of its countries and each week
+    of its date window, and ``m:PAK:24258`` for each month of it when it anchors cases."""
     keys = sorted(st.keys())
     if not keys or st.lo == _NO_DATE:
         return []
@@ -444,7 +443,7 @@ class Clusterer:
         self.changed: set[str] = set()
         self._cells: dict[str, set[str]] = {}
         self._loader = loader
-        self._loaded: set[str] = set()  # cells read from the store already
+        self._loaded: list[tuple[frozenset, dt.date, dt.date, bool]] = []  # windows read (keys, lo, hi, all roots)
         self.next_seq = next_seq
         self.link_threshold = link_threshold
         self.case_days = case_days
@@ -464,17 +463,25 @@ class Clusterer:
         """Incidents whose cells meet these countries and dates (a day of slack on both sides)."""
         if not keys:
             return []
-        cells = window_cells(keys, lo - dt.timedelta(days=1), hi + dt.timedelta(days=1), cases=cases)
+        lo, hi = lo - dt.timedelta(days=1), hi + dt.timedelta(days=1)
+        cells = window_cells(keys, lo, hi, cases=cases)
         if self._loader is not None:
-            fresh = [c for c in cells if c not in self._loaded]
-            if fresh:
-                for st in self._loader(fresh):
-                    self.add_state(st)
-                self._loaded.update(fresh)
+            self.preload(keys, lo, hi, cases)
         ids: set[str] = set()
         for c in cells:
             ids |= self._cells.get(c, set())
         return sorted((self.states[i] for i in ids), key=lambda s: s.seq)
+
+    def preload(self, keys: set[str], lo: dt.date, hi: dt.date, cases: bool = False) -> None:
+        """Read the stored incidents of a window once (a window inside one read already is not read again)."""
+        if self._loader is None or not keys:
+            return
+        fk = frozenset(keys)
+        if any(fk <= k and a <= lo and hi <= b and (every or cases) for k, a, b, every in self._loaded):
+            return
+        for st in self._loader(keys, lo, hi, cases):
+            self.add_state(st)
+        self._loaded.append((fk, lo, hi, not cases))
 
     # -- adding events
     def add_article(self, events: list[Event]) -> None:
@@ -483,6 +490,7 @@ class Clusterer:
         own: dict[str, str] = {}  # event_id -> its incident
         in_sentence: dict[int, set[str]] = {}  # incidents already given a mention group of the sentence
         mentions = [e for e in events if is_mention(e)]
+        self._preload_article(mentions, events)
         for e in mentions:
             # one act with several targets split by the coder (an attack on Chinese and Pakistani workers);
             # two codes of one sentence are two acts (arrests and a seizure), apart from one attack's
@@ -539,6 +547,24 @@ class Clusterer:
                 continue
             seen.add(key)
             self._attach(st, Link(e, role, stage, round(score, 3)))
+
+    def _preload_article(self, mentions: list[Event], events: list[Event]) -> None:
+        """One store read for the article's mentions and one for its case window, not one per event."""
+        if self._loader is None:
+            return
+        ivs = [(interval(e), _keys(e.location, e.source, e.target)) for e in mentions]
+        ivs = [(iv, k) for iv, k in ivs if iv is not None and k]
+        if ivs:
+            self.preload(set().union(*(k for _, k in ivs)), min(iv[0] for iv, _ in ivs) - dt.timedelta(days=1),
+                         max(iv[1] for iv, _ in ivs) + dt.timedelta(days=1))
+        linkable = [e for e in events if not e.negated and (e.mode == REFERENCE or (
+            e.mode in (ASSERTED, INTENT) and stage_of(e)))]
+        pubs = [_d(e.published) or _d(e.date) for e in linkable]
+        keys = set().union(*(_keys(e.location, e.source, e.target) for e in linkable)) if linkable else set()
+        pubs = [p for p in pubs if p is not None]
+        if pubs and keys:
+            self.preload(keys, min(pubs) - dt.timedelta(days=self.case_days + 1), max(pubs) + dt.timedelta(days=1),
+                         cases=True)
 
     def _best(self, e: Event, exclude: set[str] = frozenset()) -> State | None:
         iv = interval(e)
@@ -673,8 +699,8 @@ def update_store(store, article_ids: list[str], *, replaced: Iterable[str] = (),
         return []
     removed = set(article_ids)
 
-    def loader(cells):
-        return [_state_of(r) for r in store.incident_window(cells)]
+    def loader(keys, lo, hi, cases):
+        return [_state_of(r) for r in store.incident_window(keys, lo, hi, cases=cases)]
 
     c = Clusterer(loader=loader, next_seq=store.next_incident_seq(), link_threshold=s.link_threshold,
                   case_days=s.case_days)

@@ -6,7 +6,7 @@
 
 The clustering itself is ``eventwatch.clustering``; this module only reads and writes. Candidate
 incidents for a new mention are read by country and date window (``incident_window``), never by
-scanning every incident.
+reading every incident.
 """
 from __future__ import annotations
 
@@ -49,26 +49,39 @@ class IncidentTables:
     def next_incident_seq(self) -> int:
         return self._first("SELECT coalesce(max(seq) + 1, 0) FROM incidents")[0]
 
-    def incident_window(self, cells: Iterable[str]) -> list[dict]:
-        """Stored incidents in these index cells (``clustering.window_cells``: country and week or month).
+    def incident_window(self, countries: Iterable[str], lo: dt.date, hi: dt.date, *, cases: bool = False) -> list[dict]:
+        """Stored incidents of these countries (place, source or target) whose date window meets ``lo..hi``
+        (``cases``: only incidents that anchor cases, attacks and clashes).
 
         Each item: ``{"incident": Incident, "seq", "date_lo", "date_hi", "date_day", "casualty_articles"}``.
+        The date range is answered from DuckDB's per-block min/max of ``date_lo``: a store filled in
+        roughly chronological order (news arrives that way) reads only the blocks of those dates.
         """
-        cells = sorted(set(cells))
-        if not cells:
+        keys = sorted(set(countries))
+        if not keys:
             return []
-        # equality look-ups on the cell index, then on the primary key: the cost follows the window
-        ids = [r[0] for r in self.con.execute("SELECT DISTINCT incident_id FROM incident_cells "
-                                              "WHERE list_contains(?, cell)", [cells]).fetchall()]
-        return self.incident_states(ids)
+        sql = (f"SELECT {_SELECT} FROM incidents i WHERE i.date_lo <= ? AND i.date_lo >= ? AND i.date_hi >= ? "
+               "AND (list_contains(?, i.location_country) OR list_contains(?, i.source_country) "
+               "OR list_contains(?, i.target_country))")
+        # date_lo >= lo - 400 days: no incident's window is longer than a year, and the bound lets the
+        # block min/max skip everything older
+        params: list[Any] = [hi, lo - dt.timedelta(days=400), lo, keys, keys, keys]
+        if cases:
+            from ..clustering import case_roots
+
+            sql += " AND list_contains(?, i.root)"
+            params.append(list(case_roots()))
+        rows = self.con.execute(sql, params).fetchall()
+        return sorted((_row_state(r) for r in rows), key=lambda d: d["seq"])
 
     def incident_states(self, ids: Iterable[str]) -> list[dict]:
+        """The stored state of these incidents, in creation order."""
         ids = list(dict.fromkeys(ids))
         if not ids:
             return []
-        rows = self.con.execute(f"SELECT {_SELECT} FROM incidents i WHERE list_contains(?, i.incident_id) "
-                                "ORDER BY i.seq", [ids]).fetchall()
-        return [_row_state(r) for r in rows]
+        rows = self.con.execute(f"SELECT {_SELECT} FROM incidents i WHERE list_contains(?, i.incident_id)",
+                                [ids]).fetchall()
+        return sorted((_row_state(r) for r in rows), key=lambda d: d["seq"])
 
     def incidents_of_articles(self, article_ids: Iterable[str], *, articles: bool = False) -> list[str]:
         """Ids of the incidents that events of these articles are linked to (``articles=True``: which of
@@ -146,13 +159,7 @@ class IncidentTables:
             gone = list(dict.fromkeys(delete + ids))
             if gone:
                 self.con.execute("DELETE FROM incidents WHERE list_contains(?, incident_id)", [gone])
-                self.con.execute("DELETE FROM incident_cells WHERE list_contains(?, incident_id)", [gone])
-            cells = [(c, s["incident"].incident_id) for s in states for c in s.get("cells") or []]
-            if cells:
-                import pyarrow as pa
 
-                _cells = pa.table({"cell": [c for c, _ in cells], "incident_id": [i for _, i in cells]})  # noqa: F841
-                self.con.execute("INSERT INTO incident_cells SELECT cell, incident_id FROM _cells")
             if states:
                 import pyarrow as pa
 
@@ -174,7 +181,6 @@ class IncidentTables:
         """Delete every incident and link (before a rebuild)."""
         with self._transaction():
             self.con.execute("DELETE FROM incident_events")
-            self.con.execute("DELETE FROM incident_cells")
             self.con.execute("DELETE FROM incidents")
 
     # ---- public reads -----------------------------------------------------------------------------------
