@@ -138,8 +138,11 @@ def test_reference_info_reads_the_noun_phrase():
 
 def test_reference_info_picks_the_incident_noun_with_clues():
     info = reference_info(ev("A court in Islamabad charged four men with murder over the Dasu bus attack.", "173",
-                             trigger="charged"))
+                             trigger="charged"), countries=["PAK"])
     assert (info["noun"], info["places"]) == ("attack", ["Dasu"])
+    # without a country to look it up in, a small town is only a name; other names are kept apart
+    info = reference_info(ref("Police said the Taliban attack in Barseen killed 13 workers."))
+    assert info["places"] == [] and info["names"] == ["Taliban", "Barseen"]
 
 
 # ---- link_score -------------------------------------------------------------------------------------
@@ -202,6 +205,15 @@ def test_follow_up_borrows_the_article_reference_with_context():
     assert link_score(pledge, DASU_ATTACK) < LINK_THRESHOLD
     assert link_score(pledge, DASU_ATTACK, context=[r, pledge]) >= LINK_THRESHOLD
     assert link_score(pledge, QUETTA_BOMBING, context=[r, pledge]) < 0.3  # the article names Dasu
+
+
+def test_perpetrator_named_in_the_phrase():
+    ttp = Incident("ttp", "183", "18", date="2021-07-14", location=DASU,
+                   source=Actor("Pakistani Taliban", name="TTP", country="PAK", sector="REB"))
+    other = Incident("bla", "183", "18", date="2021-07-14", location=DASU,
+                     source=Actor("Baloch Liberation Army", name="BLA", country="PAK", sector="REB"))
+    r = ref("Officials recalled the TTP attack in Dasu.")
+    assert link_score(r, ttp) > link_score(r, other) >= LINK_THRESHOLD
 
 
 def test_type_must_fit():

@@ -448,9 +448,10 @@ def _geocode(name: str, hint: list[str]) -> Place | None:
         return None
 
 
-def _place_clues(toks: list[_Tok], n: int, lo: int, hi: int, hint: list[str]) -> tuple[list[str], list[Place],
-                                                                                        list[str], str | None]:
-    """Place names, geocoded places, country codes and victims' nationality named in the noun phrase."""
+def _place_clues(toks: list[_Tok], n: int, lo: int, hi: int, hint: list[str]) -> tuple[
+        list[str], list[Place], list[str], list[str], str | None]:
+    """Place names that geocode, their places, country codes, other names (groups, organisations: "the
+    Taliban attack") and victims' nationality, as named in the noun phrase."""
     co = _countries_module()
     groups: list[list[_Tok]] = []
     cur: list[_Tok] = []
@@ -471,7 +472,7 @@ def _place_clues(toks: list[_Tok], n: int, lo: int, hi: int, hint: list[str]) ->
             cur = []
     if cur:
         groups.append(cur)
-    names, places, countries = [], [], []
+    names, places, countries, others = [], [], [], []
     for g in groups:
         text = " ".join(t.text for t in g)
         iso = co.country_by_name(text)
@@ -491,7 +492,9 @@ def _place_clues(toks: list[_Tok], n: int, lo: int, hi: int, hint: list[str]) ->
                 break
         if found:
             places.append(found)
-    return names, places, countries, nationality
+        else:
+            others.append(text)
+    return [n for n in names if n not in others], places, countries, others, nationality
 
 
 def _sentence_countries(toks: list[_Tok]) -> list[str]:
@@ -511,9 +514,10 @@ def reference_info(event: Event, *, published: str | None = None, countries: Ite
 
     Keys: ``noun`` (the word naming the incident, None when the sentence names none), ``code`` and ``root``
     (the type: the reference's own code, else the noun's first code), ``codes``/``family``/``generic`` (the
-    noun's row in reference_nouns.tsv), ``places`` (place names inside the noun phrase: "the *Dasu* attack",
-    "the bombing in *Upper Kohistan*"), ``locations`` (those geocoded, ``Place``), ``countries`` (country
-    names there, ISO3), ``date``/``period``/``date_precision``/``date_text``/``date_strength`` (the date the
+    noun's row in reference_nouns.tsv), ``places`` (place names inside the noun phrase that the gazetteer
+    knows: "the *Dasu* attack", "the bombing in *Upper Kohistan*"), ``locations`` (those places, ``Place``),
+    ``countries`` (country names there, ISO3), ``names`` (other capitalised names there: groups, or towns the
+    gazetteer lacks: "the *Taliban* attack"), ``date``/``period``/``date_precision``/``date_text``/``date_strength`` (the date the
     phrase gives: "the July 14 attack" -> date, "last month's" -> the previous month as (first, last) day),
     ``nationality`` (victims' nationality: "attack on the *Chinese* convoy", "killed nine *Chinese*
     nationals") and ``published``.
@@ -529,7 +533,7 @@ def reference_info(event: Event, *, published: str | None = None, countries: Ite
     info = _reference_info(event.sentence or "", event.code or "", event.mode, event.trigger,
                            _published(event, published), tuple(dict.fromkeys(c for c in hint if c)))
     return {**info, "places": list(info["places"]), "locations": list(info["locations"]),
-            "countries": list(info["countries"])}
+            "countries": list(info["countries"]), "names": list(info["names"])}
 
 
 @lru_cache(maxsize=20_000)
@@ -537,7 +541,7 @@ def _reference_info(sentence: str, code: str, mode: str, trigger: str | None, pu
                     hint: tuple[str, ...]) -> dict:
     toks = _tokens(sentence)
     out: dict = {"noun": None, "code": None, "root": None, "codes": (), "family": (), "generic": False,
-                 "places": (), "locations": (), "countries": (), "nationality": None, "published": pub,
+                 "places": (), "locations": (), "countries": (), "names": (), "nationality": None, "published": pub,
                  "date": None, "period": None, "date_precision": None, "date_text": None, "date_strength": None}
     n = _find_noun(trigger, mode, toks)
     if mode == REFERENCE and code:
@@ -549,8 +553,9 @@ def _reference_info(sentence: str, code: str, mode: str, trigger: str | None, pu
             c = row.codes[0] if len(row.codes[0]) >= 3 else row.codes[0] + "0"
             out["code"], out["root"] = c, c[:2]
         lo, hi = _np_window(toks, n)
-        names, places, countries, nationality = _place_clues(toks, n, lo, hi, list(hint) + _sentence_countries(toks))
-        out.update(places=tuple(names), locations=tuple(places), countries=tuple(countries),
+        names, places, countries, others, nationality = _place_clues(toks, n, lo, hi,
+                                                                     list(hint) + _sentence_countries(toks))
+        out.update(places=tuple(names), locations=tuple(places), countries=tuple(countries), names=tuple(others),
                    nationality=nationality)
         out.update(_date_clue(sentence, toks, n, lo, hi, pub))
     if out["nationality"] is None:
@@ -673,9 +678,9 @@ def _context_clues(event: Event, context: Iterable[Event], pub: str | None, inci
             continue
         if out["type"] is None:
             out["type"] = fit
-        if out["places"] is None and (info["locations"] or info["countries"] or info["places"]):
+        if out["places"] is None and (info["locations"] or info["countries"]):
             out["places"] = (info["locations"] + [Place(c, country=c, precision="country")
-                                                  for c in info["countries"]], info["places"])
+                                                  for c in info["countries"]], info["names"])
         if out["date"] is None and (info["date"] or info["period"]):
             out["date"] = info
         out["nationality"] = out["nationality"] or info["nationality"]
@@ -689,6 +694,13 @@ def _context_clues(event: Event, context: Iterable[Event], pub: str | None, inci
         if out["nationality"] is None and e.target is not None and e.target.country:
             out["nationality"] = e.target.country
     return out
+
+
+def _names_fit_actor(names: list[str], actor) -> bool:
+    """A name in the noun phrase is the incident's perpetrator ("the TTP attack", "the Taliban's bombing")."""
+    from .extraction.countries import norm
+    own = {norm(x) for x in (actor.name, actor.text) if x}
+    return any(norm(n) in own or any(norm(n) in o.split() for o in own) for n in names if len(n) > 2)
 
 
 def _names_fit(names: list[str], inc: Place) -> float:
@@ -747,7 +759,9 @@ def link_score(event: Event, incident: Incident, *, published: str | None = None
         return 0.0
     hint = [incident.location.country] if incident.location and incident.location.country else []
     info = reference_info(event, published=pub, countries=hint)
-    own_place = bool(info["locations"] or info["countries"] or info["places"])
+    # a name the gazetteer lacks counts as a place only when it is the incident's ("the Barseen attack")
+    own_place = bool(info["locations"] or info["countries"]) or bool(
+        incident.location is not None and _names_fit(info["names"], incident.location))
     own_date = bool(info["date"] or info["period"])
     ctx = _context_clues(event, context, pub, incident, hint) if context is not None and not (own_place and own_date) \
         else {"places": None, "date": None, "nationality": None, "type": None}
@@ -785,7 +799,7 @@ def link_score(event: Event, incident: Incident, *, published: str | None = None
             fits = [_place_fit(p, incident.location) for p in named]
             if named and all(f is None for f in fits):
                 return 0.0
-            place_fit = max([f for f in fits if f is not None] + [_names_fit(info["places"], incident.location)])
+            place_fit = max([f for f in fits if f is not None] + [_names_fit(info["names"], incident.location)])
         elif ctx["places"] is not None:
             places, names = ctx["places"]
             fits = [f for f in (_place_fit(p, incident.location) for p in places) if f is not None]
@@ -798,6 +812,8 @@ def link_score(event: Event, incident: Incident, *, published: str | None = None
     actor_fit = 0.0
     if nationality and incident.target and incident.target.country == nationality:
         actor_fit = 1.0
+    elif incident.source and _names_fit_actor(info["names"], incident.source):
+        actor_fit = 1.0  # "the TTP attack" and an incident by the TTP
     elif incident.location and incident.location.country and incident.location.country in {
             event.source.country if event.source else None, event.target.country if event.target else None}:
         actor_fit = 0.5
