@@ -196,3 +196,52 @@ def test_a_condemnation_in_a_report_of_the_attack_follows_it_up(store):
     assert [(e.event.article_id, e.stage, e.date) for e in c.entries[3:]] == [("x1", "condemnation", "2021-07-15")]
     (cond,) = store.incidents(root="11")
     assert cond.num_mentions == 1 and cond.status == "open"
+
+
+def file_db(tmp_path):
+    path = str(tmp_path / "inc.duckdb")
+    arts, evs = three_reports()
+    with Store(path) as s:
+        for a in arts:
+            add(s, a, evs[a.id])
+    return path
+
+
+def test_cli_incidents_case_and_export(tmp_path, capsys):
+    from eventwatch.cli import main
+
+    db = file_db(tmp_path)
+    assert main(["incidents", "--db", db, "--format", "json", "--min-mentions", "2"]) == 0
+    rows = [json.loads(ln) for ln in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 1 and rows[0]["num_articles"] == 3 and rows[0]["location"]["name"] == "Dasu"
+    iid = rows[0]["incident_id"]
+    assert main(["incidents", "--db", db, "--country", "CHN"]) == 0
+    out = capsys.readouterr()
+    assert "1 incidents" in out.err and "CHN GOV" in out.out
+    assert main(["incidents", "--db", db, "--format", "csv", "--rebuild"]) == 0
+    out = capsys.readouterr()
+    assert "rebuilt: 2 incidents" in out.err and out.out.splitlines()[0].startswith("incident_id,date")
+    assert main(["case", iid, "--db", db]) == 0
+    text = capsys.readouterr().out
+    assert "status: open" in text and "(AFP)" in text and text.index("(Reuters)") < text.index("(AFP)")
+    assert main(["case", iid, "--db", db, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["incident"]["incident_id"] == iid
+    assert main(["case", "inc-nope", "--db", db]) == 2
+    assert "EW080" in capsys.readouterr().err
+    out_csv = str(tmp_path / "inc.csv")
+    assert main(["export", out_csv, "--what", "incidents", "--db", db, "--min-mentions", "3"]) == 0
+    assert "1 incidents written" in capsys.readouterr().err
+    assert len(list(csv.reader(open(out_csv, encoding="utf-8")))) == 2
+
+
+def test_library_functions(tmp_path):
+    import eventwatch
+
+    db = file_db(tmp_path)
+    (inc,) = eventwatch.incidents(db=db, root="18")
+    assert eventwatch.case(inc.incident_id, db=db).incident == inc
+    assert eventwatch.rebuild_incidents(db=db) == 2
+    assert eventwatch.export(str(tmp_path / "i.jsonl"), fmt="jsonl", what="incidents", db=db) == 2
+    with pytest.raises(EventwatchError) as exc:
+        eventwatch.export(str(tmp_path / "x.csv"), what="relations", db=db)
+    assert exc.value.code == "EW081"

@@ -32,6 +32,8 @@ def test_one_dasu_attack_incident_with_the_toll(story_db):
     db, report = story_db
     inc = dasu(db)
     assert inc.incident_id in report.incidents_changed
+    assert f"{len(report.incidents_changed)} incidents created or updated" in report.to_text()
+    assert report.to_dict()["incidents_changed"] == report.incidents_changed
     assert inc.date == "2021-07-14" and inc.date_precision == "day" and inc.location.admin2 == "Upper Kohistan District"
     # the highest toll reported: 13 killed (nine of them Chinese), 28 injured; first reports said 10
     assert (inc.killed, inc.injured, inc.abducted) == (13, 28, None)
