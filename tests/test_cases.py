@@ -207,6 +207,12 @@ def test_follow_up_borrows_the_article_reference_with_context():
     assert link_score(pledge, QUETTA_BOMBING, context=[r, pledge]) < 0.3  # the article names Dasu
 
 
+def test_another_attack_is_not_this_one():
+    assert link_score(ref("It was the second attack in Dasu this year."), DASU_ATTACK) == 0.0
+    assert link_score(ref("Police said a similar attack in Dasu had failed in 2019."), DASU_ATTACK) == 0.0
+    assert link_score(ref("Police are still investigating the earlier attack in Dasu."), DASU_ATTACK) >= LINK_THRESHOLD
+
+
 def test_perpetrator_named_in_the_phrase():
     ttp = Incident("ttp", "183", "18", date="2021-07-14", location=DASU,
                    source=Actor("Pakistani Taliban", name="TTP", country="PAK", sector="REB"))

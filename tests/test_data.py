@@ -117,6 +117,8 @@ def test_case_tables():
     for r in rows("case_goals.tsv"):
         assert set(r["met_by"].split("|")) <= set(cases.STAGES), r
     assert sum(1 for r in rows("case_goals.tsv") if r["words"] == "-") == 1, "one fallback goal"
+    words = [r["word"] for r in rows("reference_words.tsv")]
+    assert all(r["kind"] == "distinct" for r in rows("reference_words.tsv")) and len(words) == len(set(words))
     kinds = {"killed", "injured", "abducted", "victim", "filler", "modifier", "unit", "currency", "prefix",
              "superlative"}
     seen = Counter()

@@ -120,6 +120,12 @@ def _incident_alternation() -> str:
 
 
 @lru_cache(maxsize=1)
+def distinct_words() -> frozenset[str]:
+    """Words that make a noun phrase name some other incident ("another attack"): reference_words.tsv."""
+    return frozenset(r["word"] for r in _rows("reference_words.tsv") if r["kind"] == "distinct")
+
+
+@lru_cache(maxsize=1)
 def goals() -> tuple[tuple[str, re.Pattern | None, frozenset[str]], ...]:
     """The rows of ``data/lexicon/case_goals.tsv``: (goal, words, stages that meet it)."""
     return tuple((r["goal"], _words_regex(r["words"]), frozenset(r["met_by"].split("|")))
@@ -520,7 +526,7 @@ def reference_info(event: Event, *, published: str | None = None, countries: Ite
     gazetteer lacks: "the *Taliban* attack"), ``date``/``period``/``date_precision``/``date_text``/``date_strength`` (the date the
     phrase gives: "the July 14 attack" -> date, "last month's" -> the previous month as (first, last) day),
     ``nationality`` (victims' nationality: "attack on the *Chinese* convoy", "killed nine *Chinese*
-    nationals") and ``published``.
+    nationals"), ``distinct`` (the phrase names some other incident: "another attack") and ``published``.
 
     >>> info = reference_info(Event("a", 0, (0, 70), "China urged Pakistan to punish those behind last month's"
     ...                             " bus bombing in Upper Kohistan.", "020", published="2021-08-20"))
@@ -542,6 +548,7 @@ def _reference_info(sentence: str, code: str, mode: str, trigger: str | None, pu
     toks = _tokens(sentence)
     out: dict = {"noun": None, "code": None, "root": None, "codes": (), "family": (), "generic": False,
                  "places": (), "locations": (), "countries": (), "names": (), "nationality": None, "published": pub,
+                 "distinct": False,
                  "date": None, "period": None, "date_precision": None, "date_text": None, "date_strength": None}
     n = _find_noun(trigger, mode, toks)
     if mode == REFERENCE and code:
@@ -553,6 +560,9 @@ def _reference_info(sentence: str, code: str, mode: str, trigger: str | None, pu
             c = row.codes[0] if len(row.codes[0]) >= 3 else row.codes[0] + "0"
             out["code"], out["root"] = c, c[:2]
         lo, hi = _np_window(toks, n)
+        # "another attack", "a separate bombing", "an earlier attack" (but "the earlier attack" is this one)
+        before = [t.low for t in toks[max(0, lo - 2):n]]
+        out["distinct"] = any(w in distinct_words() and not (w == "earlier" and "the" in before) for w in before)
         names, places, countries, others, nationality = _place_clues(toks, n, lo, hi,
                                                                      list(hint) + _sentence_countries(toks))
         out.update(places=tuple(names), locations=tuple(places), countries=tuple(countries), names=tuple(others),
@@ -721,7 +731,8 @@ def link_score(event: Event, incident: Incident, *, published: str | None = None
     ``event.published``; for a follow-up also after its own date); the sentence names a place for the incident
     that is not the incident's (not the same place or district and over 50 km away); it gives a date in the
     noun phrase that the incident contradicts ("the July 14 attack" vs an incident of 12 July); its noun names
-    a type the incident is not ("bombing" vs an arrest).
+    a type the incident is not ("bombing" vs an arrest); the phrase names some other incident than the one
+    followed ("another attack in Dasu", "a similar bombing": ``reference_words.tsv``).
 
     Otherwise the sum of four parts, each 0..1 (see ``reference_info`` for what is read from the sentence):
 
@@ -766,7 +777,7 @@ def link_score(event: Event, incident: Incident, *, published: str | None = None
     ctx = _context_clues(event, context, pub, incident, hint) if context is not None and not (own_place and own_date) \
         else {"places": None, "date": None, "nationality": None, "type": None}
     type_fit = _type_fit(info, incident)
-    if type_fit is None:
+    if type_fit is None or info["distinct"]:
         return 0.0
     if info["noun"] is None and ctx.get("type") is not None:
         type_fit = ctx["type"]  # "will apprehend the perpetrator": the incident the article names
