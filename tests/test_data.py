@@ -126,6 +126,8 @@ def test_case_tables():
         assert r["kind"] in kinds and r["term"] == r["term"].lower().strip(), r
         if r["kind"] in ("killed", "injured", "abducted"):
             assert r["form"] in ("verb", "state", "noun", "toll"), r
+        elif r["kind"] == "victim":
+            assert r["form"] in ("one", "-"), r
         else:
             assert r["form"] == "-", r
         seen[(r["term"], r["kind"])] += 1

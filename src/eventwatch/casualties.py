@@ -80,6 +80,7 @@ _AUX = frozenset({"were", "was", "been", "are", "is", "being", "be"})
 class _Lexicon:
     cues: dict[tuple[str, ...], tuple[str, str]]  # phrase -> (kind, form)
     victims: frozenset[tuple[str, ...]]
+    singular: frozenset[str]  # victim nouns naming one person ("engineer")
     fillers: frozenset[str]
     modifiers: frozenset[str]
     units: frozenset[tuple[str, ...]]
@@ -101,9 +102,11 @@ def lexicon() -> _Lexicon:
             cues[key] = (r["kind"], r["form"])
         elif r["kind"] in ("victim", "unit"):
             groups[r["kind"]].add(key)
+            if r["form"] == "one":
+                groups["singular"].add(" ".join(key))
         else:
             groups[r["kind"]].add(" ".join(key))
-    return _Lexicon(cues, frozenset(groups["victim"]), frozenset(groups["filler"]),
+    return _Lexicon(cues, frozenset(groups["victim"]), frozenset(groups["singular"]), frozenset(groups["filler"]),
                     frozenset(groups["modifier"]), frozenset(groups["unit"]),
                     frozenset(groups["currency"] | groups["prefix"]), frozenset(groups["superlative"]),
                     max(len(k) for k in list(cues) + list(groups["victim"])))
@@ -399,7 +402,7 @@ def _included(s: _Sentence, i: int, end: int) -> dict[str, int]:
                 continue
         elif _demonym(s.raw[i]) and s.victim_np(i):  # "including Chinese national" (singular: one)
             np = s.victim_np(i)
-            if np and np[0] < s.n + 1 and s.low[np[0] - 1] in ("national", "engineer", "worker", "citizen"):
+            if np and np[1] and s.low[np[0] - 1] in s.lex.singular:
                 out[np[1]] += 1
                 i = np[0]
                 continue
