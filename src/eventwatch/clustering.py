@@ -433,8 +433,8 @@ class Clusterer:
     """Incremental clustering over a window of incidents.
 
     Pure use: ``Clusterer()`` then ``add_article(events)`` per article in ingest order. Store use:
-    ``loader(cells)`` returns the stored incidents (``State``) in those index cells (``state_cells``:
-    country and week); only those are ever compared with a new mention.
+    ``loader(windows)`` returns the stored incidents (``State``) of those windows ``(countries, lo, hi,
+    cases_only)``; only those are ever compared with a new mention.
     """
 
     def __init__(self, *, loader: Callable[..., list[State]] | None = None, next_seq: int = 0,
@@ -466,22 +466,28 @@ class Clusterer:
         lo, hi = lo - dt.timedelta(days=1), hi + dt.timedelta(days=1)
         cells = window_cells(keys, lo, hi, cases=cases)
         if self._loader is not None:
-            self.preload(keys, lo, hi, cases)
+            self.preload([(keys, lo, hi, cases)])
         ids: set[str] = set()
         for c in cells:
             ids |= self._cells.get(c, set())
         return sorted((self.states[i] for i in ids), key=lambda s: s.seq)
 
-    def preload(self, keys: set[str], lo: dt.date, hi: dt.date, cases: bool = False) -> None:
-        """Read the stored incidents of a window once (a window inside one read already is not read again)."""
-        if self._loader is None or not keys:
+    def preload(self, windows: list[tuple[set[str], dt.date, dt.date, bool]]) -> None:
+        """Read the stored incidents of these windows ``(countries, lo, hi, cases_only)`` in one query;
+        a window inside one read already is not read again."""
+        if self._loader is None:
             return
-        fk = frozenset(keys)
-        if any(fk <= k and a <= lo and hi <= b and (every or cases) for k, a, b, every in self._loaded):
+        todo = []
+        for keys, lo, hi, cases in windows:
+            fk = frozenset(keys)
+            if keys and not any(fk <= k and a <= lo and hi <= b and (every or cases)
+                                for k, a, b, every in self._loaded):
+                todo.append((fk, lo, hi, cases))
+        if not todo:
             return
-        for st in self._loader(keys, lo, hi, cases):
+        for st in self._loader(todo):
             self.add_state(st)
-        self._loaded.append((fk, lo, hi, not cases))
+        self._loaded += [(fk, lo, hi, not cases) for fk, lo, hi, cases in todo]
 
     # -- adding events
     def add_article(self, events: list[Event]) -> None:
@@ -549,22 +555,24 @@ class Clusterer:
             self._attach(st, Link(e, role, stage, round(score, 3)))
 
     def _preload_article(self, mentions: list[Event], events: list[Event]) -> None:
-        """One store read for the article's mentions and one for its case window, not one per event."""
+        """One store read for the article: its mentions' window and its case window, not one per event."""
         if self._loader is None:
             return
+        windows = []
         ivs = [(interval(e), _keys(e.location, e.source, e.target)) for e in mentions]
         ivs = [(iv, k) for iv, k in ivs if iv is not None and k]
         if ivs:
-            self.preload(set().union(*(k for _, k in ivs)), min(iv[0] for iv, _ in ivs) - dt.timedelta(days=1),
-                         max(iv[1] for iv, _ in ivs) + dt.timedelta(days=1))
+            windows.append((set().union(*(k for _, k in ivs)), min(iv[0] for iv, _ in ivs) - dt.timedelta(days=1),
+                            max(iv[1] for iv, _ in ivs) + dt.timedelta(days=1), False))
         linkable = [e for e in events if not e.negated and (e.mode == REFERENCE or (
             e.mode in (ASSERTED, INTENT) and stage_of(e)))]
         pubs = [_d(e.published) or _d(e.date) for e in linkable]
         keys = set().union(*(_keys(e.location, e.source, e.target) for e in linkable)) if linkable else set()
         pubs = [p for p in pubs if p is not None]
         if pubs and keys:
-            self.preload(keys, min(pubs) - dt.timedelta(days=self.case_days + 1), max(pubs) + dt.timedelta(days=1),
-                         cases=True)
+            windows.append((keys, min(pubs) - dt.timedelta(days=self.case_days + 1),
+                            max(pubs) + dt.timedelta(days=1), True))
+        self.preload(windows)
 
     def _best(self, e: Event, exclude: set[str] = frozenset()) -> State | None:
         iv = interval(e)
@@ -699,8 +707,8 @@ def update_store(store, article_ids: list[str], *, replaced: Iterable[str] = (),
         return []
     removed = set(article_ids)
 
-    def loader(keys, lo, hi, cases):
-        return [_state_of(r) for r in store.incident_window(keys, lo, hi, cases=cases)]
+    def loader(windows):
+        return [_state_of(r) for r in store.incident_windows(windows)]
 
     c = Clusterer(loader=loader, next_seq=store.next_incident_seq(), link_threshold=s.link_threshold,
                   case_days=s.case_days)

@@ -54,24 +54,38 @@ class IncidentTables:
         (``cases``: only incidents that anchor cases, attacks and clashes).
 
         Each item: ``{"incident": Incident, "seq", "date_lo", "date_hi", "date_day", "casualty_articles"}``.
-        The date range is answered from DuckDB's per-block min/max of ``date_lo``: a store filled in
-        roughly chronological order (news arrives that way) reads only the blocks of those dates.
         """
-        keys = sorted(set(countries))
-        if not keys:
-            return []
-        sql = (f"SELECT {_SELECT} FROM incidents i WHERE i.date_lo <= ? AND i.date_lo >= ? AND i.date_hi >= ? "
-               "AND (list_contains(?, i.location_country) OR list_contains(?, i.source_country) "
-               "OR list_contains(?, i.target_country))")
-        # date_lo >= lo - 400 days: no incident's window is longer than a year, and the bound lets the
-        # block min/max skip everything older
-        params: list[Any] = [hi, lo - dt.timedelta(days=400), lo, keys, keys, keys]
-        if cases:
-            from ..clustering import case_roots
+        return self.incident_windows([(countries, lo, hi, cases)])
 
-            sql += " AND list_contains(?, i.root)"
-            params.append(list(case_roots()))
-        rows = self.con.execute(sql, params).fetchall()
+    def incident_windows(self, windows: Iterable[tuple[Iterable[str], dt.date, dt.date, bool]]) -> list[dict]:
+        """``incident_window`` for several windows ``(countries, lo, hi, cases_only)`` in one query.
+
+        Dates are answered from DuckDB's per-block min/max of ``date_lo``: a store filled in roughly
+        chronological order (news arrives that way) reads only the blocks of those dates, so the cost
+        follows the window, not the store.
+        """
+        conds, params = [], []
+        roots = None
+        for countries, lo, hi, cases in windows:
+            keys = sorted(set(countries))
+            if not keys:
+                continue
+            # no incident's window is longer than a year: the lower bound on date_lo lets the
+            # block min/max skip everything older
+            c = ("(i.date_lo <= ? AND i.date_lo >= ? AND i.date_hi >= ? AND (list_contains(?, i.location_country) "
+                 "OR list_contains(?, i.source_country) OR list_contains(?, i.target_country))")
+            params += [hi, lo - dt.timedelta(days=400), lo, keys, keys, keys]
+            if cases:
+                if roots is None:
+                    from ..clustering import case_roots
+
+                    roots = list(case_roots())
+                c += " AND list_contains(?, i.root)"
+                params.append(roots)
+            conds.append(c + ")")
+        if not conds:
+            return []
+        rows = self.con.execute(f"SELECT {_SELECT} FROM incidents i WHERE " + " OR ".join(conds), params).fetchall()
         return sorted((_row_state(r) for r in rows), key=lambda d: d["seq"])
 
     def incident_states(self, ids: Iterable[str]) -> list[dict]:
