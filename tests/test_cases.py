@@ -98,6 +98,8 @@ STAGES = [
      "other"),
     (ev("The embassy welcomed the verdict in the Dasu attack case.", "051", trigger="welcomed"), "other"),
     (ev("The minister welcomed the new trade agreement.", "051", trigger="welcomed"), None),
+    (ev("Separatists freed the two Turkish workers kidnapped at the road project last month.", "0841",
+        trigger="freed"), "release"),
 ]
 
 
@@ -109,7 +111,7 @@ def test_stage_of(event, stage):
 def test_every_stage_is_exercised():
     got = {s for _, s in STAGES if s}
     assert got == {"condemnation", "demand", "pledge", "investigation", "arrest", "charge", "trial",
-                   "conviction", "sentence", "at_large", "meeting", "other"}
+                   "conviction", "sentence", "at_large", "release", "meeting", "other"}
 
 
 def test_followups_dedupe_one_sentence():
@@ -287,6 +289,14 @@ def test_flag_unmet():
     entries.append(entry("charge", "2021-10-01", "Four men were charged.", "173"))
     flag_unmet(entries, days=30, as_of="2021-11-01")
     assert demand.unmet is False
+    # a demand for the release of hostages is met by their release, not by an arrest
+    hostages = [entry("demand", "2024-02-21", "Ankara demanded the release of the two hostages.", "1053"),
+                entry("arrest", "2024-03-01", "Police arrested two suspects.", "173")]
+    flag_unmet(hostages, days=30, as_of="2024-04-01")
+    assert hostages[0].unmet is True
+    hostages.append(entry("release", "2024-03-20", "The kidnappers freed the two workers.", "0841"))
+    flag_unmet(hostages, days=30, as_of="2024-04-01")
+    assert hostages[0].unmet is False
     # a follow-up before the pledge does not meet it
     late = entry("pledge", "2021-12-01", "Pakistan vowed to arrest the remaining suspects.", "030")
     entries.append(late)
@@ -343,6 +353,7 @@ REAL = [
     ("The mastermind of the Dasu attack is still on the run, officials said.", "at_large"),
     ("The Pakistani Taliban claimed responsibility for the Dasu attack.", "other"),
     ("The Pakistani Taliban denied responsibility for the Dasu attack.", "other"),
+    ("Separatists freed the two Turkish workers kidnapped at the road project in Kumbo last month.", "release"),
 ]
 
 

@@ -3,7 +3,7 @@ the case has got. Pure functions over ``records.Event``/``Incident``/``CaseEntry
 
 A case is an incident (an attack, a kidnapping...) followed by what came after it: condemnations, demands and
 appeals to investigate or punish, pledges, investigations, arrests, charges, trials, convictions, sentences,
-suspects still at large. The clustering stage (``eventwatch.clustering``) calls:
+suspects still at large, hostages released. The clustering stage (``eventwatch.clustering``) calls:
 
 * ``stage_of(event)``: the follow-up stage an event is (table ``data/lexicon/stages.tsv``);
 * ``reference_info(event)``: what its sentence says about the incident it concerns (type noun, place, date,
@@ -31,7 +31,7 @@ from .settings import DATA_DIR
 
 LEXICON = DATA_DIR / "lexicon"
 STAGES = ("condemnation", "demand", "pledge", "investigation", "arrest", "charge", "trial", "conviction",
-          "sentence", "at_large", "meeting", "other")
+          "sentence", "at_large", "release", "meeting", "other")
 # Score at and above which a reference or follow-up is linked to an incident (see link_score)
 LINK_THRESHOLD = 0.5  # the default of Settings.link_threshold
 # How far each stage takes a case (case_status): the furthest reached wins
