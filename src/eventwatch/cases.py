@@ -523,8 +523,9 @@ def reference_info(event: Event, *, published: str | None = None, countries: Ite
     noun's row in reference_nouns.tsv), ``places`` (place names inside the noun phrase that the gazetteer
     knows: "the *Dasu* attack", "the bombing in *Upper Kohistan*"), ``locations`` (those places, ``Place``),
     ``countries`` (country names there, ISO3), ``names`` (other capitalised names there: groups, or towns the
-    gazetteer lacks: "the *Taliban* attack"), ``date``/``period``/``date_precision``/``date_text``/``date_strength`` (the date the
-    phrase gives: "the July 14 attack" -> date, "last month's" -> the previous month as (first, last) day),
+    gazetteer lacks: "the *Taliban* attack"), ``date``/``period``/``date_precision``/``date_text``/
+    ``date_strength`` (the date the phrase gives: "the July 14 attack" -> date, "last month's" -> the previous
+    month as (first, last) day; strong inside the phrase, weak for a weekday after the noun),
     ``nationality`` (victims' nationality: "attack on the *Chinese* convoy", "killed nine *Chinese*
     nationals"), ``distinct`` (the phrase names some other incident: "another attack") and ``published``.
 
