@@ -72,6 +72,11 @@ CASES = [
      N, N, N, {}),
     ("Militants have kidnapped 40 foreigners so far this year.", N, N, N, {}),
     ("The blast killed 13 people, the deadliest attack on Chinese nationals since 2014.", 13, N, N, {}),
+    ("A suicide bomber killed 25 people at a mosque, raising the toll from attacks this month to 60.", 25, N, N, {}),
+    ("The number of people killed in the blast rose to 15 on Friday.", 15, N, N, {}),
+    ("The attack left one soldier dead and two others wounded.", 1, 2, N, {}),
+    ("At least 7 people, among them two children, died in the fire that followed.", 7, N, N, {}),
+    ("The blast wounded 12, four of them seriously.", N, 12, N, {}),
 ]
 
 

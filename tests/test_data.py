@@ -120,7 +120,7 @@ def test_case_tables():
     words = [r["word"] for r in rows("reference_words.tsv")]
     assert all(r["kind"] == "distinct" for r in rows("reference_words.tsv")) and len(words) == len(set(words))
     kinds = {"killed", "injured", "abducted", "victim", "filler", "modifier", "unit", "currency", "prefix",
-             "superlative"}
+             "superlative", "aggregate"}
     seen = Counter()
     for r in rows("casualties.tsv"):
         assert r["kind"] in kinds and r["term"] == r["term"].lower().strip(), r

@@ -86,6 +86,7 @@ class _Lexicon:
     units: frozenset[tuple[str, ...]]
     before: frozenset[str]  # currency and prefixes: a number after them is not a head count
     superlatives: frozenset[str]
+    aggregates: frozenset[str]  # nouns that make a toll a sum of many incidents
     max_len: int
 
 
@@ -109,7 +110,7 @@ def lexicon() -> _Lexicon:
     return _Lexicon(cues, frozenset(groups["victim"]), frozenset(groups["singular"]), frozenset(groups["filler"]),
                     frozenset(groups["modifier"]), frozenset(groups["unit"]),
                     frozenset(groups["currency"] | groups["prefix"]), frozenset(groups["superlative"]),
-                    max(len(k) for k in list(cues) + list(groups["victim"])))
+                    frozenset(groups["aggregate"]), max(len(k) for k in list(cues) + list(groups["victim"])))
 
 
 def _tokens(text: str) -> list[str]:
@@ -429,9 +430,12 @@ def _include_after(s: _Sentence, i: int) -> tuple[dict[str, int], int]:
 
 
 def _toll(s: _Sentence, e: int) -> int | None:
-    """The last figure after a toll word before the clause ends ("rose from 10 to 13")."""
+    """The last figure after a toll word before the clause ends ("rose from 10 to 13"); none for a toll of many
+    incidents ("the toll from attacks this month rose to 60")."""
     best, i = None, e
     while i < s.n and i < e + 12 and s.low[i] not in (".", ";", ",", "as", "after", "when"):
+        if s.low[i] in s.lex.aggregates:
+            return None
         got = s.number_at(i)
         if got:
             best, i = got[0], got[1]
