@@ -121,6 +121,15 @@ def test_followups_dedupe_one_sentence():
     assert [(e.code, st) for e, st in followups(events)] == [("173", "charge")]  # ...but it is one step
 
 
+def test_followups_keep_at_large_beside_a_coded_step():
+    s = "Police arrested two suspects in the Dasu attack while a third suspect fled to Afghanistan."
+    events = [ev(s, "173", trigger="arrested"), ref(s)]
+    assert [st for _, st in followups(events)] == ["arrest", "at_large"]
+    s = "Pakistan said it would hold an inquiry into the Dasu attack."
+    events = [ev(s, "030", mode="intent", trigger="hold", rule="verb:hold/obj:inquiry->091+intent"), ref(s)]
+    assert [st for _, st in followups(events)] == ["pledge"]  # the inquiry is promised, not opened
+
+
 # ---- reference_info ---------------------------------------------------------------------------------
 
 def test_reference_info_reads_the_noun_phrase():
