@@ -98,6 +98,9 @@ STAGES = [
      "other"),
     (ev("The embassy welcomed the verdict in the Dasu attack case.", "051", trigger="welcomed"), "other"),
     (ev("The minister welcomed the new trade agreement.", "051", trigger="welcomed"), None),
+    (ev("The government imposed a curfew in Kakching district after gunmen attacked a village.", "1723",
+        trigger="imposed"), "other"),
+    (ev("The government imposed a curfew in the capital ahead of the election.", "1723", trigger="imposed"), None),
     (ev("Separatists freed the two Turkish workers kidnapped at the road project last month.", "0841",
         trigger="freed"), "release"),
 ]
