@@ -255,6 +255,18 @@ def test_place_within_50_km_and_court_elsewhere():
     assert 0 < link_score(near, village) < link_score(near, DASU_ATTACK)
 
 
+def test_coarse_incident_place_is_compatible_not_a_mismatch():
+    kp = Place("Khyber Pakhtunkhwa", "PAK", "Khyber Pakhtunkhwa", None, 34.03, 71.86, "province")
+    pak = Place("Pakistan", "PAK", None, None, 33.72, 73.04, "country")
+    r = ref("Police arrested two men over the July 14 attack in Dasu.", location=DASU)
+    in_province = incident("kp", "183", "2021-07-14", kp)
+    in_country = incident("pak", "183", "2021-07-14", pak)
+    elsewhere = incident("bal", "183", "2021-07-14",
+                         Place("Balochistan", "PAK", "Balochistan", None, 28.5, 66.6, "province"))
+    assert link_score(r, DASU_ATTACK) > link_score(r, in_province) > link_score(r, in_country) > 0.0
+    assert link_score(r, elsewhere) == 0.0
+
+
 def test_scores_are_bounded():
     for e, _ in STAGES:
         for i in (DASU_ATTACK, QUETTA_BOMBING, DASU_LATER, JULY_12):

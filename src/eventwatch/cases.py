@@ -595,8 +595,8 @@ def _place_key(name: str | None) -> str:
 
 def _place_fit(a: Place, inc: Place) -> float | None:
     """How well a named place fits the incident's place: 1 same place, 0.95 same district, 0.9 within 50 km,
-    0.6 same province (when only the province is named), 0.3 same country (only the country named);
-    None: a different place."""
+    0.6 same province (when one of the two is only known to the province), 0.3 same country (when one of the
+    two is only known to the country); None: a different place."""
     from .extraction.places import distance_km
     ak = _place_key(a.name)
     inc_keys = {_place_key(inc.name), _place_key(inc.admin2)} - {""}
@@ -611,6 +611,12 @@ def _place_fit(a: Place, inc: Place) -> float | None:
                                       (a.admin1 and _place_key(a.admin1) == _place_key(inc.admin1))):
         return 0.6
     if a.precision == "country" and a.country and a.country == inc.country:
+        return 0.3
+    # the incident's own place is coarser than the named one: compatible when it holds it
+    if inc.precision == "province" and a.precision in ("city", "district") and a.admin1 and \
+            _place_key(a.admin1) in {_place_key(inc.admin1), _place_key(inc.name)}:
+        return 0.6
+    if inc.precision == "country" and a.country and a.country == inc.country:
         return 0.3
     return None
 
