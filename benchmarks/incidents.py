@@ -3,8 +3,11 @@
     python benchmarks/incidents.py [--new 1000] [--sizes 100000 1000000]
 
 For each size, a fresh DuckDB store is filled with that many synthetic events (and their articles,
-reports and incidents) by DuckDB SQL, over the same 11 years and 40 countries (so the larger store is
-10x denser: the same window holds 10x the candidates), in chronological order as a news store grows, then 1,000 new synthetic articles (3 events each, half of them
+reports and incidents) by DuckDB SQL, in chronological order as a news store grows. By default a
+store covers a period proportional to its size (100k events: 11 years of 40 countries), so a country's
+week or year holds as many incidents in both stores: what is compared is the store's size, not how
+crowded a window is. ``--same-period`` puts every store in the same 11 years instead (the larger is then
+10x denser, and a window holds 10x the candidates: the cost then grows with the window's content). then 1,000 new synthetic articles (3 events each, half of them
 new reports of stored incidents) are written through the ingest path: ``Store.add`` per article, then
 one ``clustering.update_store`` for the chunk, as ``eventwatch ingest`` does. No spaCy.
 Prints the time for the new articles at each size and the ratio largest / smallest (target: within 2x).
@@ -27,8 +30,8 @@ START = dt.date(2012, 1, 1)
 DAYS = 4000
 
 
-def fill(store, n_events: int) -> None:
-    """n synthetic events in n/3 incidents (3 reports each, 2 incidents per article), by SQL."""
+def fill(store, n_events: int, days: int = DAYS) -> None:
+    """n synthetic events in n/3 incidents (3 reports each, 2 incidents per article) over ``days`` days, by SQL."""
     con = store.con
     n_inc = n_events // 3
     con.execute("CREATE TEMP TABLE syn AS SELECT k, "
@@ -37,7 +40,7 @@ def fill(store, n_events: int) -> None:
                 "CAST(? AS VARCHAR[])[1 + k % 6] AS code, "
                 "20.0 + (k % 40) * 0.5 + (hash(k + 1) % 1000) / 250.0 AS lat, "
                 "40.0 + (k % 40) + (hash(k + 2) % 1000) / 250.0 AS lon "
-                "FROM range(?) r(k)", [COUNTRIES, DAYS, CODES, n_inc])
+                "FROM range(?) r(k)", [COUNTRIES, days, CODES, n_inc])
     con.execute("""INSERT INTO incidents SELECT 'syn-' || k, code, substr(code, 1, 2),
         CASE WHEN code < '05' THEN 1 WHEN code < '14' THEN 3 ELSE 4 END, -5.0, 'synthetic',
         'militants', NULL, country, 'REB', country || 'REB', 'civilians', NULL, country, 'CVL', country || 'CVL',
@@ -62,7 +65,7 @@ def fill(store, n_events: int) -> None:
     con.execute("CHECKPOINT")
 
 
-def new_articles(store, n: int, seed: int = 7):
+def new_articles(store, n: int, seed: int = 7, days: int = DAYS):
     """n articles of 3 events: half report a stored incident again, half something new."""
     from eventwatch.records import Actor, Article, Block, Event, Place
 
@@ -77,7 +80,7 @@ def new_articles(store, n: int, seed: int = 7):
             inc = known[picks[i]]
             date, country, code, place = inc.date, inc.location.country, inc.code, inc.location
         else:
-            date = (START + dt.timedelta(days=rnd.randrange(DAYS))).isoformat()
+            date = (START + dt.timedelta(days=rnd.randrange(days))).isoformat()
             country, code = rnd.choice(COUNTRIES), rnd.choice(CODES)
             place = Place(f"Village {i}", country, "Province", None, rnd.uniform(20, 45), rnd.uniform(40, 85), "city")
         text = "\n\n".join(f"Synthetic report {i}, sentence {j}." for j in range(3))
@@ -93,16 +96,16 @@ def new_articles(store, n: int, seed: int = 7):
     return out
 
 
-def run(size: int, n_new: int, folder: str) -> dict:
+def run(size: int, n_new: int, folder: str, days: int) -> dict:
     from eventwatch.clustering import update_store
     from eventwatch.store import Store
 
     path = os.path.join(folder, f"bench{size}.duckdb")
     with Store(path) as store:
         t0 = time.perf_counter()
-        fill(store, size)
+        fill(store, size, days)
         t_fill = time.perf_counter() - t0
-        batch = new_articles(store, n_new)
+        batch = new_articles(store, n_new, days=days)
         before = store.count_incidents()
         t0 = time.perf_counter()
         for art, evs in batch:
@@ -119,13 +122,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--new", type=int, default=1000, help="new articles to add (3 events each)")
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="stored events before")
+    ap.add_argument("--same-period", action="store_true", help="every store in the same 11 years (denser)")
     a = ap.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as folder:
         for size in a.sizes:
-            r = run(size, a.new, folder)
+            days = DAYS if a.same_period else max(1, DAYS * size // 100_000)
+            r = run(size, a.new, folder, days)
             results.append(r)
-            print(f"{r['size']:>9,} stored events (filled in {r['fill_s']:.1f}s): {a.new} new articles in "
+            print(f"{r['size']:>9,} stored events over {days / 365.25:.0f} years (filled in {r['fill_s']:.1f}s): "
+                  f"{a.new} new articles in "
                   f"{r['total_s']:.2f}s (store.add {r['add_s']:.2f}s, incident update {r['update_s']:.2f}s); "
                   f"{r['changed']} incidents changed, {r['created']} created", flush=True)
     lo, hi = results[0], results[-1]

@@ -480,8 +480,9 @@ class Clusterer:
         todo = []
         for keys, lo, hi, cases in windows:
             fk = frozenset(keys)
+            # the last reads only: an article's window is mostly its neighbours' (reading twice is harmless)
             if keys and not any(fk <= k and a <= lo and hi <= b and (every or cases)
-                                for k, a, b, every in self._loaded):
+                                for k, a, b, every in self._loaded[-64:]):
                 todo.append((fk, lo, hi, cases))
         if not todo:
             return
