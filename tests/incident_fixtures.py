@@ -24,7 +24,7 @@ def article(id, sentences, published, agency="Reuters"):
 
 
 def event(art, i, code, src, tgt, date, *, place=None, precision="day", mode="asserted", negated=False,
-          confidence=0.8, code_name=None):
+          confidence=0.8, code_name=None, trigger=None):
     parts = art.text.split("\n\n")
     start = sum(len(p) + 2 for p in parts[:i])
     return Event(article_id=art.id, sentence_index=i, span=(start, start + len(parts[i])), sentence=parts[i],
@@ -33,7 +33,7 @@ def event(art, i, code, src, tgt, date, *, place=None, precision="day", mode="as
                  location=place, negated=negated, mode=mode, confidence=confidence,
                  code_name=code_name or {"183": "bombing", "180": "unconventional violence",
                                          "190": "fight"}.get(code, "event"),
-                 published=art.published)
+                 trigger=trigger, published=art.published)
 
 
 def three_reports():

@@ -110,10 +110,40 @@ def test_negated_hypothetical_and_references_are_not_mentions():
 def test_one_sentence_with_several_victim_groups_is_one_mention_group():
     a1 = article("r1", ["The attack near Dasu killed nine Chinese nationals and two Pakistani soldiers."],
                  "2021-07-14")
-    evs = [event(a1, 0, "180", MILITANTS, WORKERS, "2021-07-14", place=DASU),
-           event(a1, 0, "190", MILITANTS, SOLDIERS, "2021-07-14", place=DASU)]
+    evs = [event(a1, 0, "180", MILITANTS, WORKERS, "2021-07-14", place=DASU, trigger="killed"),
+           event(a1, 0, "190", MILITANTS, SOLDIERS, "2021-07-14", place=DASU, trigger="killed")]
     got = attacks(cluster(evs))
     assert len(got) == 1 and len(got[0][1]) == 2
+    # two verbs of one sentence are two acts, even alike: troops killed smugglers and struck a depot
+    a2 = article("r2", ["Troops killed five smugglers near Dasu and struck a depot nearby."], "2021-07-14")
+    evs = [event(a2, 0, "190", SOLDIERS, MILITANTS, "2021-07-14", place=DASU, trigger="killed"),
+           event(a2, 0, "195", SOLDIERS, MILITANTS, "2021-07-14", place=DASU, trigger="struck")]
+    assert len(attacks(cluster(evs))) == 2
+
+
+def test_a_clash_reported_from_either_side_is_one_incident():
+    a1 = article("r1", ["Soldiers fought militants near Dasu on Wednesday."], "2021-07-14")
+    a2 = article("r2", ["Militants fired on soldiers near Dasu on Wednesday."], "2021-07-14")
+    clash = [event(a1, 0, "193", SOLDIERS, MILITANTS, "2021-07-14", place=DASU),
+             event(a2, 0, "193", MILITANTS, SOLDIERS, "2021-07-14", place=DASU)]
+    assert len(attacks(cluster(clash))) == 1
+    # an assault is one-sided: the other side's attack on the same day is another incident
+    raid = [event(a1, 0, "183", SOLDIERS, MILITANTS, "2021-07-14", place=DASU),
+            event(a2, 0, "183", MILITANTS, SOLDIERS, "2021-07-14", place=DASU)]
+    assert len(attacks(cluster(raid))) == 2
+
+
+def test_statements_are_acts_of_their_own_code_and_day():
+    from incident_fixtures import CHINA
+
+    a1 = article("r1", ["China condemned the attack on Wednesday."], "2021-07-14")
+    a2 = article("r2", ["China condemned the attack, its spokesman said on Wednesday."], "2021-07-14")
+    a3 = article("r3", ["China accused the militants of the attack on Wednesday."], "2021-07-14")
+    a4 = article("r4", ["China condemned the attack again on Thursday."], "2021-07-15")
+    base = event(a1, 0, "111", CHINA, MILITANTS, "2021-07-14")
+    assert len(cluster([base, event(a2, 0, "111", CHINA, MILITANTS, "2021-07-14")])) == 1
+    assert len(cluster([base, event(a3, 0, "112", CHINA, MILITANTS, "2021-07-14")])) == 2
+    assert len(cluster([base, event(a4, 0, "111", CHINA, MILITANTS, "2021-07-15")])) == 2
 
 
 def test_order_of_articles_does_not_split_a_clear_incident():

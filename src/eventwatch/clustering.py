@@ -311,8 +311,10 @@ class State:
         inc = self.incident
         if root_group(e.root or e.code[:2]) != root_group(inc.root):
             return None
-        lo, hi, day = iv
         verbal = _verbal(inc.root)
+        if verbal and e.code[:3] != inc.code[:3]:
+            return None  # a statement is one act: praising is not signing
+        lo, hi, day = iv
         if day and self.day:
             # a day apart: reports dated by local time or by the wire; a statement is of its own day
             if abs((lo - self.lo).days) > (0 if verbal else 1):
@@ -324,6 +326,12 @@ class State:
             same_day = False
         src = _actor_fit(e.source, inc.source, names=verbal)
         tgt = _actor_fit(e.target, inc.target, loose=_loose_targets(inc.root), names=verbal)
+        if (src is None or tgt is None) and (e.root or e.code[:2]) == inc.root == "19":
+            # a clash is fought by both sides: reports name either side first
+            src = _actor_fit(e.source, inc.target)
+            tgt = _actor_fit(e.target, inc.source)
+            if src is not None and tgt is not None:
+                src, tgt = min(src, 0.5), min(tgt, 0.5)
         if src is None or tgt is None:
             return None
         place = _place_fit(e.location, inc.location)
@@ -499,10 +507,11 @@ class Clusterer:
         mentions = [e for e in events if is_mention(e)]
         self._preload_article(mentions, events)
         for e in mentions:
-            # one act with several targets split by the coder (an attack on Chinese and Pakistani workers);
-            # two codes of one sentence are two acts (arrests and a seizure), apart from one attack's
+            # one act with several targets split by the coder (an attack on Chinese and Pakistani workers:
+            # one trigger word); two codes or two verbs of one sentence are two acts (arrests and a seizure;
+            # troops killed smugglers and struck a depot)
             root = e.root or e.code[:2]
-            act = root_group(root) if root in case_roots() else e.code
+            act = (root_group(root), (e.trigger or "").lower() or e.code) if root in case_roots() else e.code
             gkey = (e.sentence_index, e.source.code if e.source else "", act)
             st = self.states.get(groups.get(gkey, ""))
             if st is None:
