@@ -183,3 +183,16 @@ def test_incident_roots_data_file_is_valid():
         assert r["root"] in codebook.roots(), r
     assert clustering.root_group("18") == clustering.root_group("20") != clustering.root_group("17")
     assert set(clustering.case_roots()) == {"18", "19", "20"}
+
+
+def test_international_organisations_are_told_apart_by_name():
+    from eventwatch.records import Actor
+
+    un, au = Actor("the UN", "United Nations", None, "IGO"), Actor("the AU", "African Union", None, "IGO")
+    rebels = Actor("rebels", None, "SSD", "REB")
+    a1 = article("r1", ["The UN urged the rebels to lay down arms on Wednesday."], "2025-01-16")
+    a2 = article("r2", ["The African Union urged the rebels to talk on Wednesday."], "2025-01-16")
+    a3 = article("r3", ["The United Nations called on the rebels to disarm on Wednesday."], "2025-01-16")
+    base = event(a1, 0, "020", un, rebels, "2025-01-16")
+    assert len(cluster([base, event(a2, 0, "020", au, rebels, "2025-01-16")])) == 2
+    assert len(cluster([base, event(a3, 0, "020", un, rebels, "2025-01-16")])) == 1

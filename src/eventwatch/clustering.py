@@ -223,7 +223,14 @@ def _place_fit(a, b) -> str | None:
 def _actor_fit(a, b, *, loose: frozenset[str] = frozenset(), names: bool = False) -> float | None:
     """1 the same country and sector, 0.5 the same country (a sector unknown, or both ``loose``),
     0 one unknown, None apart (with ``names``: also when both are named, differently)."""
-    if a is None or b is None or not a.country or not b.country:
+    if a is None or b is None:
+        return 0.0
+    if not a.country and not b.country and a.sector and b.sector:
+        # international organisations have no country: their names (or sectors) tell them apart
+        if a.sector != b.sector or (a.name and b.name and a.name.lower() != b.name.lower()):
+            return None
+        return 1.0 if a.name and b.name else 0.5
+    if not a.country or not b.country:
         return 0.0
     if a.country != b.country:
         return None
