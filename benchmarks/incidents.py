@@ -7,8 +7,8 @@ reports and incidents) by DuckDB SQL, in chronological order as a news store gro
 store covers a period proportional to its size (100k events: 11 years of 40 countries), so a country's
 week or year holds as many incidents in both stores: what is compared is the store's size, not how
 crowded a window is. ``--same-period`` puts every store in the same 11 years instead (the larger is then
-10x denser, and a window holds 10x the candidates: the cost then grows with the window's content). then 1,000 new synthetic articles (3 events each, half of them
-new reports of stored incidents) are written through the ingest path: ``Store.add`` per article, then
+10x denser, and a window holds 10x the candidates: the cost then grows with the window's content).
+Then 1,000 new synthetic articles (3 events each, half of them new reports of stored incidents) are written through the ingest path: ``Store.add`` per article, then
 one ``clustering.update_store`` for the chunk, as ``eventwatch ingest`` does. No spaCy.
 Prints the time for the new articles at each size and the ratio largest / smallest (target: within 2x).
 Machines are noisy: only the ratio measured in one run is meaningful.
@@ -49,8 +49,8 @@ def fill(store, n_events: int, days: int = DAYS) -> None:
         k, d, d, true, NULL, NULL, NULL, current_timestamp FROM syn ORDER BY d, k""")
     con.execute("CREATE TEMP TABLE syn_ev AS SELECT e, s.*, 'sa' || (s.k // 2) || '-' || (e % 3) AS article_id "
                 "FROM range(?) r(e) JOIN syn s ON s.k = e // 3", [n_inc * 3])
-    con.execute("""INSERT INTO articles SELECT DISTINCT ON (article_id) article_id, 'synthetic', d, NULL, 'Agency ' || (e % 3),
-        NULL, NULL, 'text', article_id, 'synthetic text', '[]', current_timestamp, 2 FROM syn_ev""")
+    con.execute("""INSERT INTO articles SELECT DISTINCT ON (article_id) article_id, 'synthetic', d, NULL,
+        'Agency ' || (e % 3), NULL, NULL, 'text', article_id, 'synthetic text', '[]', current_timestamp, 2 FROM syn_ev""")
     con.execute("INSERT INTO article_sources SELECT id, id, agency, title, url, published, NULL, 1.0, ingested_at "
                 "FROM articles WHERE starts_with(id, 'sa')")
     con.execute("""INSERT INTO events SELECT 'ev' || e, article_id, 0, 0, 10, 'Synthetic sentence.', code,

@@ -766,7 +766,7 @@ def update_store(store, article_ids: list[str], *, replaced: Iterable[str] = (),
         st = c.states[iid]
         finish(st, mentions_of[iid], follow_of[iid], sources, {})
         states.append({"incident": st.incident, "seq": st.seq, "date_lo": st.lo, "date_hi": st.hi,
-                       "date_day": st.day, "casualty_articles": st.casualty_articles, "cells": state_cells(st)})
+                       "date_day": st.day, "casualty_articles": st.casualty_articles})
     states.sort(key=lambda x: x["seq"])
     store.save_incidents(states, new_links, unlink_articles=removed, delete=deleted)
     return sorted(set(changed) | set(deleted))

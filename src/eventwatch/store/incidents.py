@@ -109,7 +109,7 @@ class IncidentTables:
         return [r[0] for r in rows]
 
     def incident_links(self, ids: Iterable[str], *, roles: Iterable[str] = LINK_ROLES,
-                       exclude_articles: Iterable[str] = ()) -> dict[str, list[tuple[Event, str, str | None, float | None]]]:
+                       exclude_articles: Iterable[str] = ()) -> dict[str, list[tuple]]:
         """``{incident_id: [(event, role, stage, link_score)]}`` in ingest order (article, then position)."""
         ids = list(dict.fromkeys(ids))
         out: dict[str, list] = {i: [] for i in ids}
