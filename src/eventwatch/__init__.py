@@ -7,11 +7,12 @@ The public API (one function per CLI command)::
     for e in eventwatch.events(db="demo.duckdb", dyad=("CHN", "PAK")):
         print(e.date, e.code, e.source.code, e.target and e.target.code, e.sentence)
 """
-from .api import (IngestReport, dyad, evaluate, events, export, extract, extract_articles, extract_text, ingest,
-                  read, summary)
+from .api import (IngestReport, case, dyad, evaluate, events, export, extract, extract_articles, extract_text,
+                  incidents, ingest, read, rebuild_incidents, summary)
 from .errors import EventwatchError
-from .records import Actor, Article, Drop, Event, Place
+from .records import Actor, Article, Case, CaseEntry, Drop, Event, Incident, Place
 
 __version__ = "0.1.0"
 __all__ = ["ingest", "extract", "extract_text", "extract_articles", "read", "events", "export", "evaluate",
-           "summary", "dyad", "IngestReport", "EventwatchError", "Article", "Event", "Actor", "Place", "Drop"]
+           "summary", "dyad", "incidents", "case", "rebuild_incidents", "IngestReport", "EventwatchError", "Article",
+           "Event", "Actor", "Place", "Drop", "Incident", "CaseEntry", "Case"]

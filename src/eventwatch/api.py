@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .errors import EventwatchError, error
-from .records import Article, Drop, Event
+from .records import Article, Case, Drop, Event, Incident
 from .settings import Settings
 
 
@@ -30,6 +30,9 @@ class IngestReport:
     events: int = 0
     drops: list[Drop] = field(default_factory=list)
     seconds: float = 0.0
+    incidents_changed: list[str] = field(default_factory=list)  # incident ids created, updated or removed
+    # stored articles that gained a copy since incidents were last updated: their counts are refreshed
+    _copied: list[str] = field(default_factory=list, repr=False)
 
     @property
     def articles(self) -> int:
@@ -45,7 +48,7 @@ class IngestReport:
             parts.append(f"{self.conflicts} conflicts (same id, different text: kept the stored one; --replace to overwrite)")
         parts.append(f"{len(self.drops)} dropped")
         lines = [f"{self.articles + len(self.drops)} inputs: " + ", ".join(parts) + f"; {self.events} events stored"
-                 f" in {self.seconds:.1f}s"]
+                 f", {len(self.incidents_changed)} incidents created or updated in {self.seconds:.1f}s"]
         if self.drops:
             counts: dict[str, int] = {}
             for d in self.drops:
@@ -57,7 +60,7 @@ class IngestReport:
     def to_dict(self) -> dict:
         return {"added": self.added, "duplicates": self.duplicates, "conflicts": self.conflicts,
                 "replaced": self.replaced, "near_duplicates": self.near_duplicates, "events": self.events,
-                "seconds": round(self.seconds, 2),
+                "seconds": round(self.seconds, 2), "incidents_changed": list(self.incidents_changed),
                 "drops": [d.__dict__ for d in self.drops]}
 
 
@@ -176,6 +179,7 @@ def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str 
 def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: bool, n_process: int | None, bar,
                  threshold: float | None = None):
     if not chunk:
+        _update_incidents(store, [], [], report)  # copies recorded since the last chunk, if any
         return  # nothing new: not even the spaCy import
     plan = None
     if threshold is not None:
@@ -191,6 +195,8 @@ def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: boo
         chunk = plan.keep
     outcomes: dict[str, str] = {}
     indexed: list[tuple[str, list[int], int]] = []
+    stored: list[str] = []
+    replaced: list[str] = []
     for article, evs, err in (extract_articles(chunk, n_process=n_process) if chunk else ()):
         if bar is not None:
             bar.update(1)
@@ -209,11 +215,15 @@ def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: boo
             report.events += len(evs)
             if plan is not None and (entry := plan.index_entry(article)) is not None:
                 indexed.append(entry)
+            stored.append(article.id)
+            if outcome == "replaced":
+                replaced.append(article.id)
         elif outcome == "duplicate":
             report.duplicates += 1
         else:
             report.conflicts += 1
     if plan is None:
+        _update_incidents(store, stored, replaced, report)
         return
     from .dedup import scheme
 
@@ -230,6 +240,8 @@ def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: boo
                 bar.update(1)
         else:
             orphans.append(c.article)
+    # clustered after the copies are recorded, so the incidents' source counts include them
+    _update_incidents(store, stored, replaced, report)
     if orphans:
         _store_chunk(orphans, store, report, replace, n_process, bar, threshold)
 
@@ -242,8 +254,22 @@ def _record_copy(report: IngestReport, store, article: Article, of: str, similar
         return
     if new:
         report.near_duplicates += 1
+        report._copied.append(of)
     else:
         report.duplicates += 1  # this report of it is listed already: a re-ingest
+
+
+def _update_incidents(store, article_ids: list[str], replaced: list[str], report: IngestReport) -> None:
+    """Cluster the chunk's new events into incidents (only candidates in their window are read)."""
+    from .clustering import update_store
+
+    # an article stored earlier that gained a copy is re-clustered like a replaced one, which
+    # recomputes its incidents' mention and source counts with the new report
+    copied = [a for a in dict.fromkeys(report._copied) if a not in article_ids]
+    report._copied.clear()
+    if article_ids or copied:
+        changed = update_store(store, list(article_ids) + copied, replaced=list(replaced) + copied)
+        report.incidents_changed = sorted(set(report.incidents_changed) | set(changed))
 
 
 def _drop(report: IngestReport, store, drop: Drop):
@@ -274,8 +300,10 @@ def summary(*, db: str | None = None) -> dict:
         return store.summary()
 
 
-def export(path: str, *, fmt: str = "csv", db: str | None = None, header: bool = False, **filters) -> int:
-    """Write stored events to ``path`` as csv, parquet, jsonl, geojson or gdelt; returns the number written.
+def export(path: str, *, fmt: str = "csv", db: str | None = None, header: bool = False, what: str = "events",
+           **filters) -> int:
+    """Write stored events (``what="events"``) or incidents (``what="incidents"``) to ``path`` as csv,
+    parquet, jsonl, geojson or gdelt (events only); returns the number written.
 
     The count is an int with ``left_out``: events the format could not hold (GeoJSON: no coordinates).
     ``header``: a header line for gdelt (GDELT's own files have none).
@@ -286,7 +314,11 @@ def export(path: str, *, fmt: str = "csv", db: str | None = None, header: bool =
 
     if fmt not in EXPORT_FORMATS:
         raise error("EW042", value=fmt)
+    if what not in ("events", "incidents"):
+        raise error("EW081", value=what)
     with Store(_settings(db).db, read_only=True) as store:
+        if what == "incidents":
+            return store.export_incidents(path, fmt, **filters)
         return store.export(path, fmt, header=header, **filters)
 
 
@@ -305,12 +337,71 @@ def dyad(a: str, b: str, *, db: str | None = None, by: str = "month", since: str
         return relations_dyad(store, a, b, by=by, since=since, until=until)
 
 
-def evaluate(gold_path: str | Path, *, errors_path: str | None = None, n_process: int | None = None):
-    """Extract the gold file's articles and score them (conventions in shared/eval/README.md)."""
+def incidents(*, db: str | None = None, **filters) -> list[Incident]:
+    """Stored incidents matching the filters: those of ``events`` (country, source, target, dyad, code,
+    root, since, until, text) plus ``status`` and ``min_mentions``; ``limit``, ``offset``, ``order``.
+
+    >>> [i.title for i in eventwatch.incidents(db="demo.duckdb", country="PAK", min_mentions=2)]
+    """
+    from .store import Store
+
+    with Store(_settings(db).db, read_only=True) as store:
+        return store.incidents(**filters)
+
+
+def case(incident_id: str, *, db: str | None = None, as_of: str | None = None) -> Case:
+    """An incident followed from the event to justice: its mentions, references and follow-ups in time
+    order, its status, and pledges or demands still unmet after ``unmet_days`` (as of ``as_of``, default
+    today). EW080 for an unknown id.
+
+    >>> c = eventwatch.case("inc-3f2a9c1e0b7d", db="demo.duckdb"); c.status
+    'charged'
+    """
+    import datetime as dt
+
+    from .clustering import flag_unmet
+    from .store import Store
+
+    s = _settings(db)
+    with Store(s.db, read_only=True) as store:
+        c = store.case(incident_id)
+    flag_unmet(c.entries, days=s.unmet_days, as_of=as_of or dt.date.today().isoformat())
+    return c
+
+
+def rebuild_incidents(*, db: str | None = None) -> int:
+    """Cluster every stored event again (after the clustering rules changed); returns the incident count.
+
+    >>> eventwatch.rebuild_incidents(db="demo.duckdb")
+    """
+    from .clustering import rebuild_store
+    from .store import Store
+
+    s = _settings(db)
+    with Store(s.db) as store:
+        return rebuild_store(store, settings=s)
+
+
+def evaluate(gold_path: str | Path | Iterable[str | Path], *, errors_path: str | None = None,
+             n_process: int | None = None):
+    """Extract the gold files' articles and score them (conventions in shared/eval/README.md). Several
+    files are scored together (article ids must differ); gold ``incident`` labels add B-cubed scores of
+    the incident clustering.
+
+    >>> print(eventwatch.evaluate(["samples/gold.jsonl", "samples/story/gold.jsonl"]).to_text())
+    """
     from .scoring import load_gold, score
     from .text import prepare
 
-    gold = load_gold(str(gold_path))
+    paths = [gold_path] if isinstance(gold_path, (str, Path)) else list(gold_path)
+    gold, seen = [], {}
+    for path in paths:
+        for n, g in enumerate(load_gold(str(path)), start=1):
+            if g["id"] in seen:
+                raise error("EW040", path=str(path), line=n,
+                            detail=f"id {g['id']!r} is also in {seen[g['id']]}: give each article its own id")
+            seen[g["id"]] = str(path)
+            gold.append(g)
     articles = [prepare(g["text"], id=g["id"], title=g.get("title"), published=g.get("published"))
                 for g in gold]
     predicted: dict[str, list[Event]] = {}

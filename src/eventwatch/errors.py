@@ -57,6 +57,8 @@ ERRORS: dict[str, tuple[str, str]] = {
     "EW060": ("unknown CAMEO event code {value!r}", "use a 3- or 4-digit CAMEO v1.1b3 code as a string, e.g. '0234' or '190' (data/cameo.tsv lists them)"),
     "EW070": ("near-duplicate threshold {value!r} is not a number in (0, 1]", "set EVENTWATCH_NEAR_DUPLICATE_THRESHOLD to e.g. 0.8 (the share of a report's text that must be in the stored article)"),
     "EW071": ("near-duplicate copy of {of!r} could not be recorded (nothing of it was written): {detail}", "check its dates (YYYY-MM-DD); report it as a bug with the file"),
+    "EW080": ("no incident with id {value!r}", "list incident ids with `eventwatch incidents` (after an ingest; `eventwatch incidents --rebuild` if the database predates incidents)"),
+    "EW081": ("unknown export table {value!r}", "use --what events or --what incidents"),
 }
 
 

@@ -24,6 +24,9 @@ class Settings:
     # share of a new report's 5-word sequences that must be in a stored article's body for it to
     # count as a copy of it (0 < t <= 1; see eventwatch/dedup.py for the other conditions)
     near_duplicate_threshold: float = 0.8
+    link_threshold: float = 0.5  # least cases.link_score for a reference or follow-up to join an incident's case
+    case_days: int = 365  # a reference or follow-up is linked to incidents at most this long before its report
+    unmet_days: int = 30  # a pledge or demand with no matching follow-up after this long is flagged unmet
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
