@@ -197,8 +197,7 @@ def match_pair(inc: Incident, asset: Asset, rules: list[Rule]) -> Match | None:
     passed: list[str] = []
     scope = None
     dist: float | None = None
-    if _has_point(inc) and asset.geometry:
-        dist = asset.distance_km(inc.location.lat, inc.location.lon)
+    measured = False
     for r in rules:
         if not r.applies_to(asset) or not r.event_matches(inc):
             continue
@@ -207,13 +206,20 @@ def match_pair(inc: Incident, asset: Asset, rules: list[Rule]) -> Match | None:
                     and _protects(asset, inc):
                 passed.append(r.name)
                 scope = "country"
-        elif dist is not None and inc.location.precision in r.precisions:
+            continue
+        if not measured:  # the distance is only worth computing once an event rule has passed
+            measured = True
+            if _has_point(inc) and asset.geometry:
+                dist = asset.distance_km(inc.location.lat, inc.location.lon)
+        if dist is not None and inc.location.precision in r.precisions:
             reach = r.within_km if r.within_km is not None else asset.radius_km
             if dist <= reach:
                 passed.append(r.name)
                 scope = scope or "distance"
     if not passed:
         return None
+    if not measured and _has_point(inc) and asset.geometry:  # reported with country-wide alerts too
+        dist = asset.distance_km(inc.location.lat, inc.location.lon)
     return Match(inc, asset, passed, None if dist is None else round(dist, 2), scope)
 
 
