@@ -9,13 +9,14 @@ The public API (one function per CLI command)::
 """
 from .alerting import raise_alerts
 from .api import (AssetImport, IngestReport, alert_ack, alert_close, alert_history, alerts, alerts_scan, assets_add,
-                  assets_export, assets_import, assets_list, assets_remove, evaluate, events, export, extract,
-                  extract_articles, extract_text, ingest, read, risk, risk_plot, summary)
+                  assets_export, assets_import, assets_list, assets_remove, case, evaluate, events, export, extract,
+                  extract_articles, extract_text, incidents, ingest, read, rebuild_incidents, risk, risk_plot, summary)
 from .errors import EventwatchError
-from .records import Actor, Article, Drop, Event, Place
+from .records import Actor, Article, Case, CaseEntry, Drop, Event, Incident, Place
 
 __version__ = "0.1.0"
 __all__ = ["ingest", "extract", "extract_text", "extract_articles", "read", "events", "export", "evaluate",
-           "summary", "assets_add", "assets_list", "assets_import", "assets_export", "assets_remove", "alerts",
-           "alert_ack", "alert_close", "alert_history", "alerts_scan", "risk", "risk_plot", "raise_alerts",
-           "AssetImport", "IngestReport", "EventwatchError", "Article", "Event", "Actor", "Place", "Drop"]
+           "summary", "incidents", "case", "rebuild_incidents", "assets_add", "assets_list", "assets_import",
+           "assets_export", "assets_remove", "alerts", "alert_ack", "alert_close", "alert_history", "alerts_scan", "risk",
+           "risk_plot", "raise_alerts", "AssetImport", "IngestReport", "EventwatchError", "Article", "Event", "Actor",
+           "Place", "Drop", "Incident", "CaseEntry", "Case"]

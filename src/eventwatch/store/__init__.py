@@ -5,19 +5,22 @@
 ...     store.events(dyad=("CHN", "PAK"), code="04", since="2024-01-01")
 
 One module per group of tables, each a mixin of ``Store``: ``events`` (articles, events,
-drops), ``watch`` (assets, alerts, alert history). ``base`` opens the file and applies the numbered ``migrations``.
+drops), ``incidents`` (incidents and the events linked to them), ``watch`` (assets, alerts, alert
+history). ``base`` opens the file and applies the numbered ``migrations``.
 """
 from __future__ import annotations
 
 from .base import SCHEMA_VERSION, StoreBase
 from .events import ARTICLE_COLUMNS, EVENT_COLUMNS, EXPORT_FORMATS, EventTables
+from .incidents import INCIDENT_COLUMNS, IncidentTables
 from .migrations import MIGRATIONS
 from .watch import WatchTables
 
-__all__ = ["Store", "SCHEMA_VERSION", "MIGRATIONS", "ARTICLE_COLUMNS", "EVENT_COLUMNS", "EXPORT_FORMATS"]
+__all__ = ["Store", "SCHEMA_VERSION", "MIGRATIONS", "ARTICLE_COLUMNS", "EVENT_COLUMNS", "EXPORT_FORMATS",
+           "INCIDENT_COLUMNS"]
 
 
-class Store(WatchTables, EventTables, StoreBase):
+class Store(WatchTables, IncidentTables, EventTables, StoreBase):
     """An eventwatch database (a DuckDB file, or ``":memory:"``), usable as a context manager.
 
     >>> with Store("demo.duckdb", read_only=True) as store:
