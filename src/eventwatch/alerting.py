@@ -416,7 +416,7 @@ def incident_evidence(store, incident_id: str) -> list[dict[str, Any]]:
     by_article = {s.get("article_id"): s for s in (c.sources or [])}
     out = []
     for entry in c.entries:
-        if entry.stage != "report":  # the incident's own mentions, not later references or follow-ups
+        if entry.stage not in ("report", "mention"):  # its own mentions, not later references or follow-ups
             continue
         e = entry.event
         src = by_article.get(e.article_id, {})

@@ -30,6 +30,9 @@ class IngestReport:
     drops: list[Drop] = field(default_factory=list)
     seconds: float = 0.0
     incidents_changed: list[str] = field(default_factory=list)  # incident ids created, updated or removed
+    alerts_created: list[str] = field(default_factory=list)  # alert ids raised on protected assets
+    alerts_updated: list[str] = field(default_factory=list)  # alerts whose incident got new reports
+    delivery_failures: list[str] = field(default_factory=list)  # "alert_id channel: message" (alerts kept)
 
     @property
     def articles(self) -> int:
@@ -44,6 +47,10 @@ class IngestReport:
         parts.append(f"{len(self.drops)} dropped")
         lines = [f"{self.articles + len(self.drops)} inputs: " + ", ".join(parts) + f"; {self.events} events stored"
                  f", {len(self.incidents_changed)} incidents created or updated in {self.seconds:.1f}s"]
+        if self.alerts_created or self.alerts_updated or self.delivery_failures:
+            lines.append(f"alerts: {len(self.alerts_created)} raised, {len(self.alerts_updated)} updated"
+                         + (f", {len(self.delivery_failures)} delivery failures (alerts kept)"
+                            if self.delivery_failures else ""))
         if self.drops:
             counts: dict[str, int] = {}
             for d in self.drops:
@@ -56,6 +63,8 @@ class IngestReport:
         return {"added": self.added, "duplicates": self.duplicates, "conflicts": self.conflicts,
                 "replaced": self.replaced, "events": self.events, "seconds": round(self.seconds, 2),
                 "incidents_changed": list(self.incidents_changed),
+                "alerts_created": list(self.alerts_created), "alerts_updated": list(self.alerts_updated),
+                "delivery_failures": list(self.delivery_failures),
                 "drops": [d.__dict__ for d in self.drops]}
 
 
@@ -133,6 +142,7 @@ def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str 
     report = IngestReport()
     s = _settings(db)
     with Store(s.db) as store:
+        watch = _watch_rules(store)
         bar = _progress() if progress else None
         chunk: list[Article] = []
         for item in read(paths, encoding=encoding):
@@ -143,16 +153,17 @@ def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str 
             else:
                 chunk.append(item)
                 if len(chunk) >= INGEST_CHUNK:
-                    _store_chunk(chunk, store, report, replace, n_process, bar)
+                    _store_chunk(chunk, store, report, replace, n_process, bar, watch)
                     chunk = []
-        _store_chunk(chunk, store, report, replace, n_process, bar)
+        _store_chunk(chunk, store, report, replace, n_process, bar, watch)
         if bar is not None:
             bar.close()
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: bool, n_process: int | None, bar):
+def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: bool, n_process: int | None, bar,
+                 watch=None):
     stored: list[str] = []
     replaced: list[str] = []
     for article, evs, err in extract_articles(chunk, n_process=n_process):
@@ -177,16 +188,40 @@ def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: boo
             report.duplicates += 1
         else:
             report.conflicts += 1
-    _update_incidents(store, stored, replaced, report)
+    changed = _update_incidents(store, stored, replaced, report)
+    if watch is not None and changed:
+        _raise_alerts(store, changed, watch, report)
 
 
-def _update_incidents(store, article_ids: list[str], replaced: list[str], report: IngestReport) -> None:
+def _update_incidents(store, article_ids: list[str], replaced: list[str], report: IngestReport) -> list[str]:
     """Cluster the chunk's new events into incidents (only candidates in their window are read)."""
     from .clustering import update_store
 
-    if article_ids:
-        changed = update_store(store, article_ids, replaced=replaced)
-        report.incidents_changed = sorted(set(report.incidents_changed) | set(changed))
+    if not article_ids:
+        return []
+    changed = update_store(store, article_ids, replaced=replaced)
+    report.incidents_changed = sorted(set(report.incidents_changed) | set(changed))
+    return list(changed)
+
+
+def _watch_rules(store):
+    """The watch rules when any asset is registered (read before the first article, so a bad
+    rules file stops the ingest with EW138 instead of silently raising no alerts), else None."""
+    if not store.assets():
+        return None
+    from .alerting import load_rules
+
+    return load_rules()
+
+
+def _raise_alerts(store, incident_ids: list[str], rules, report: IngestReport) -> None:
+    """Alerts for exactly the incidents this chunk created or changed (see alerting.raise_alerts)."""
+    from .alerting import raise_alerts
+
+    run = raise_alerts(store, incident_ids, rules=rules)
+    report.alerts_created.extend(run.created)
+    report.alerts_updated.extend(a for a in run.updated if a not in report.alerts_updated)
+    report.delivery_failures.extend(run.failures)
 
 
 def _drop(report: IngestReport, store, drop: Drop):
