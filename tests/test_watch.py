@@ -426,3 +426,43 @@ def test_risk_series_and_plot(sample_assets, tmp_path):
     assert dt.date(2024, 5, 1) <= peak[0] < dt.date(2024, 5, 8)
     out = plot_series(series, str(tmp_path / "risk.png"), "Risk at Dasu")
     assert Path(out).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _rules_with(tmp_path, **replace):
+    text = Path(RULES.path).read_text(encoding="utf-8")
+    for old, new in replace.items():
+        text = text.replace(old, new)
+    p = tmp_path / "rules.toml"
+    p.write_text(text, encoding="utf-8")
+    return load_rules(p)
+
+
+def test_an_update_that_raises_the_level_is_delivered_again(store, tmp_path):
+    log = tmp_path / "a.jsonl"
+    rules = _rules_with(tmp_path, **{'log_file = ""': f'log_file = "{log}"', "terminal = true": "terminal = false"})
+    store.given["i"] = incident("i", "190", CHILAS, goldstein=-10.0)  # 60 at the road: medium
+    (aid,) = raise_alerts(store, ["i"], rules=rules).created
+    store.given["i"] = incident("i", "190", CHILAS, goldstein=-10.0, sources=2)  # same level: not re-sent
+    assert raise_alerts(store, ["i"], rules=rules).updated == [aid]
+    store.given["i"] = incident("i", "190", CHILAS, goldstein=-10.0, sources=3, killed=20)  # now high
+    assert raise_alerts(store, ["i"], rules=rules).delivered == 1
+    events = [(x["event"], x["alert"]["level"]) for x in map(json.loads, log.read_text().splitlines())]
+    assert events == [("new", "medium"), ("escalated", "high")]
+
+
+def test_old_incidents_are_alerted_but_not_sent(store, tmp_path):
+    log = tmp_path / "a.jsonl"
+    rules = _rules_with(tmp_path, **{'log_file = ""': f'log_file = "{log}"', "max_age_days = 0": "max_age_days = 30",
+                                     "terminal = true": "terminal = false"})
+    store.given["old"] = incident("old", "190", CHILAS, date="2021-08-03")
+    store.given["new"] = incident("new", "190", CHILAS, date="2024-03-20")
+    run = raise_alerts(store, ["old", "new"], rules=rules, now=dt.datetime(2024, 3, 26, 12, 0))
+    assert len(run.created) == 2 and run.delivered == 1
+    assert [json.loads(x)["alert"]["incident_id"] for x in log.read_text().splitlines()] == ["new"]
+
+
+def test_organisation_names_match_whole_words():
+    un = make_asset(name="UN staff", kind="nationality", covers="UN", country="PAK")
+    hit = incident("u1", "181", QUETTA, target=Actor("two UN workers", sector="IGO"))
+    miss = incident("u2", "181", QUETTA, target=Actor("unidentified travellers", sector="CVL"))
+    assert [m.incident.incident_id for m in AssetIndex([un], RULES).match([hit, miss])] == ["u1"]

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import logging
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,7 +75,7 @@ _SECTIONS = {
     "severity": {"w_event": 0.6, "w_casualties": 0.4, "edge_weight": 0.5, "high": 70.0, "medium": 40.0},
     "risk": {"half_life_days": 30.0, "recent_days": 30.0, "baseline_days": 90.0, "top": 5},
 }
-_DELIVERY = {"min_level": "low", "terminal": True, "log_file": ""}
+_DELIVERY = {"min_level": "low", "terminal": True, "log_file": "", "max_age_days": 0}
 _WEBHOOK = {"url": "", "secret": "", "retries": 3, "backoff_s": 1.0, "timeout_s": 10.0, "allow_private": False}
 _EMAIL = {"host": "", "port": 25, "starttls": False, "username": "", "password": "",
           "sender": "eventwatch@localhost", "to": [], "timeout_s": 10.0}
@@ -184,7 +185,8 @@ def _protects(asset: Asset, inc: Incident) -> bool:
     if t.country and t.country in asset.nationalities():
         return True
     words = " ".join(x for x in (t.name, t.text) if x).casefold()
-    return any(org.casefold() in words for org in asset.organisations())
+    # whole words only: a covered "UN" must not match "unidentified gunmen"
+    return any(re.search(rf"(?<!\w){re.escape(org.casefold())}(?!\w)", words) for org in asset.organisations())
 
 
 def _has_point(inc: Incident) -> bool:
@@ -369,6 +371,13 @@ def alert_id(incident_id: str, asset_id: str) -> str:
     return "A-" + hashlib.sha1(f"{incident_id}\x1f{asset_id}".encode()).hexdigest()[:12]
 
 
+def _too_old(alert: Alert, max_age_days: int, now: dt.datetime | None) -> bool:
+    if not max_age_days or not alert.incident_date:
+        return False
+    today = (now or dt.datetime.now()).date()
+    return (today - dt.date.fromisoformat(alert.incident_date[:10])).days > max_age_days
+
+
 def build_alert(m: Match, rules: Rules, evidence: list[dict] | None = None) -> Alert:
     inc = m.incident
     score = severity(m, rules)
@@ -470,6 +479,8 @@ def raise_alerts(store, incident_ids: Iterable[str], *, rules: Rules | None = No
         from .delivery import deliver_alert
 
         for alert, why in to_deliver:
+            if _too_old(alert, rules.delivery.get("max_age_days", 0), now):
+                continue  # an archive being ingested: stored, not sent
             stored = store.alert(alert.alert_id) or alert
             ok, failed = deliver_alert(stored, why, rules.delivery)
             run.delivered += ok
