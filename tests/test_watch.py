@@ -466,3 +466,19 @@ def test_organisation_names_match_whole_words():
     hit = incident("u1", "181", QUETTA, target=Actor("two UN workers", sector="IGO"))
     miss = incident("u2", "181", QUETTA, target=Actor("unidentified travellers", sector="CVL"))
     assert [m.incident.incident_id for m in AssetIndex([un], RULES).match([hit, miss])] == ["u1"]
+
+
+def test_unplaced_incidents_count_in_their_source_country_and_militants_are_not_protected(sample_assets, tmp_path):
+    idx = AssetIndex(sample_assets, RULES)
+    unplaced = incident("u", "180", PAKISTAN, target=CHINESE)
+    unplaced.location = None  # "Pakistani militants attacked Chinese engineers", no town named
+    m = idx.match([unplaced])
+    assert [x.asset.asset_id for x in m] == ["chinese-nationals-pak"] and m[0].distance_km is None
+    foreign = incident("f", "180", PAKISTAN, target=CHINESE)
+    foreign.location, foreign.source = None, Actor("gunmen", country="AFG", sector="REB")
+    militants = incident("r", "190", QUETTA, target=Actor("four militants", country="CHN", sector="REB"))
+    assert idx.match([foreign, militants]) == []
+    strict = _rules_with(tmp_path, **{"unplaced_from_source = true": "unplaced_from_source = false"})
+    assert strict.rules[1].unplaced_from_source is False
+    assert AssetIndex(sample_assets, strict).match([unplaced]) == []
+

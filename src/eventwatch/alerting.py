@@ -48,6 +48,8 @@ class Rule:
     min_confidence: float = 0.5
     precisions: list[str] = field(default_factory=lambda: ["city", "district"])
     asset_kinds: list[str] = field(default_factory=list)
+    unplaced_from_source: bool = True  # country scope: an incident with no place happened in its source's country
+    unprotected_sectors: list[str] = field(default_factory=lambda: ["REB"])  # country scope: armed groups are no protégés
 
     def event_matches(self, inc: Incident) -> bool:
         if inc.confidence is not None and inc.confidence < self.min_confidence:
@@ -189,6 +191,17 @@ def _protects(asset: Asset, inc: Incident) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(org.casefold())}(?!\w)", words) for org in asset.organisations())
 
 
+def _country_of(inc: Incident, rule: Rule) -> str | None:
+    """Where the incident happened, for a country-wide rule: its place's country; with no place at all,
+    the country of its source actor ("Pakistani militants attacked Chinese engineers" with no town named)
+    when the rule allows it. A place with no country (a sea) stays unknown."""
+    if inc.location is not None:
+        return inc.location.country
+    if rule.unplaced_from_source and inc.source is not None:
+        return inc.source.country
+    return None
+
+
 def _has_point(inc: Incident) -> bool:
     loc = inc.location
     return loc is not None and loc.lat is not None and loc.lon is not None
@@ -204,8 +217,8 @@ def match_pair(inc: Incident, asset: Asset, rules: list[Rule]) -> Match | None:
         if not r.applies_to(asset) or not r.event_matches(inc):
             continue
         if r.scope == "country":
-            if asset.country and inc.location is not None and inc.location.country == asset.country \
-                    and _protects(asset, inc):
+            if asset.country and _country_of(inc, r) == asset.country and _protects(asset, inc) \
+                    and not (inc.target.sector and inc.target.sector in r.unprotected_sectors):
                 passed.append(r.name)
                 scope = "country"
             continue
@@ -289,9 +302,9 @@ class AssetIndex:
             key = (self._c(inc.location.lat), self._wrap(self._c(inc.location.lon)))
             for a in self.grid.get(key, ()):
                 seen[a.asset_id] = a
-        if inc.location is not None and inc.location.country:
-            for a in self.by_country.get(inc.location.country, ()):
-                seen.setdefault(a.asset_id, a)
+        country = inc.location.country if inc.location is not None else (inc.source.country if inc.source else None)
+        for a in self.by_country.get(country or "", ()):
+            seen.setdefault(a.asset_id, a)
         return list(seen.values())
 
     def match(self, incidents: Iterable[Incident]) -> list[Match]:
