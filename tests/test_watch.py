@@ -482,3 +482,41 @@ def test_unplaced_incidents_count_in_their_source_country_and_militants_are_not_
     assert strict.rules[1].unplaced_from_source is False
     assert AssetIndex(sample_assets, strict).match([unplaced]) == []
 
+
+
+def test_cli_assets_commands(tmp_path, capsys):
+    from eventwatch.cli import main
+
+    db = str(tmp_path / "w.duckdb")
+    assert main(["assets", "add", "Karachi office", "--kind", "office", "--lat", "24.86", "--lon", "67.01",
+                 "--radius-km", "5", "--country", "pak", "--tags", "office;sindh", "--db", db]) == 0
+    road = tmp_path / "road.json"
+    road.write_text('{"type": "LineString", "coordinates": [[72.88, 34.93], [73.29, 35.29]]}', encoding="utf-8")
+    assert main(["assets", "--db", db, "add", "Besham-Dasu road", "--kind", "route", "--geometry", str(road)]) == 0
+    assert main(["assets", "add", "Chinese nationals", "--kind", "nationality", "--covers", "CHN;CPEC Authority",
+                 "--country", "PAK", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["assets", "add", "Nowhere", "--kind", "site", "--db", db]) == 2
+    assert "EW143" in capsys.readouterr().err
+    assert main(["assets", "list", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "besham-dasu-road" in out and "LineString" in out and "CHN;CPEC Authority" in out
+    assert main(["assets", "export", str(tmp_path / "out.geojson"), "--db", db]) == 0
+    doc = json.loads((tmp_path / "out.geojson").read_text(encoding="utf-8"))
+    assert [f["id"] for f in doc["features"]] == ["besham-dasu-road", "chinese-nationals", "karachi-office"]
+    assert doc["features"][2]["properties"]["tags"] == ["office", "sindh"]
+    assert main(["assets", "remove", "karachi-office", "--db", db]) == 0
+    assert main(["assets", "remove", "karachi-office", "--db", db]) == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,kind,lat,lon\nGood site,site,30,70\n,site,30,70\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["assets", "import", str(bad), "--db", db]) == 1  # imported what it could, reported the rest
+    err = capsys.readouterr().err
+    assert "1 assets imported, 1 rows refused" in err and "EW130" in err and "row 3" in err
+    assert len(eventwatch_assets(db)) == 3
+
+
+def eventwatch_assets(db):
+    import eventwatch
+
+    return eventwatch.assets_list(db=db)

@@ -5,7 +5,7 @@ An ``Asset`` is a project, site, office, route, community or nationality to prot
 >>> dasu = Asset.point("Dasu hydropower project", 35.2917, 73.2906, radius_km=30, kind="project",
 ...                    country="PAK", covers=["CHN"])
 >>> round(dasu.distance_km(35.41, 74.10))   # Chilas
-74
+75
 
 Geometry is a GeoJSON geometry in WGS84 (lon, lat order): a Point with a radius, or a
 LineString/Polygon (a road corridor, a concession) with a buffer, both ``radius_km``. A

@@ -32,9 +32,8 @@ class WatchTables:
     # ---- assets ---------------------------------------------------------------------------------------
 
     def add_assets(self, assets: list, *, replace: bool = False) -> int:
-        """Store assets in one transaction; EW135 (nothing written) when an id exists and not ``replace``."""
-        from ..watchlist import Asset  # noqa: F401  (the records this takes)
-
+        """Store ``watchlist.Asset`` records in one transaction; EW135 (nothing written) when an id
+        exists and not ``replace``."""
         if not assets:
             return 0
         ids = [a.asset_id for a in assets]
@@ -152,8 +151,8 @@ class WatchTables:
         if a is None:
             raise error("EW139", value=alert_id)
         if status not in _TRANSITIONS or a.status not in _TRANSITIONS[status]:
-            action = {"acknowledged": "acknowledged", "closed": "closed"}.get(status, f"set to {status}")
-            raise error("EW140", value=alert_id, status=a.status, action=action)
+            raise error("EW140", value=alert_id, status=a.status,
+                        action=status if status in _TRANSITIONS else f"set to {status!r}")
         with self._transaction():
             self.con.execute("UPDATE alerts SET status = ?, updated_at = ? WHERE alert_id = ?", [status, now, alert_id])
             self._history(alert_id, status, status, by, note, now)
