@@ -89,3 +89,41 @@ def test_word_sets_are_all_used_and_well_formed():
         assert words and all(w == w.lower() and w.strip() == w for w in words), r["set"]
         assert len(words) == len(set(words)), f"duplicate word in {r['set']}"
         assert f'word_set("{r["set"]}")' in src, f"word set {r['set']} is not used"
+
+
+def test_case_tables():
+    """stages.tsv, reference_nouns.tsv, case_goals.tsv and casualties.tsv (incidents and cases) are well formed."""
+    from eventwatch import cases
+
+    known = set(codebook.codebook())
+
+    def prefix_ok(p):
+        return p == "*" or any(c.startswith(p) for c in known)
+
+    for r in rows("stages.tsv"):
+        assert r["stage"] in cases.STAGES, r
+        assert r["mode"] in ("asserted", "intent", "reference", "*"), r
+        assert all(prefix_ok(p) for p in r["code"].split("|")), r
+        assert r["words"] == "-" or all(w.strip() and w == w.lower() for w in r["words"].split("|")), r
+    assert {r["stage"] for r in rows("stages.tsv")} == set(cases.STAGES), "every stage has a rule"
+    assert len(cases.stage_rules()) == len(rows("stages.tsv"))
+    seen = Counter()
+    for r in rows("reference_nouns.tsv"):
+        assert r["noun"] == r["noun"].lower() and r["generic"] in ("yes", "no"), r
+        assert all(prefix_ok(c) and c[:2] in r["family"].split("|") for c in r["codes"].split("|")), r
+        assert all(root in codebook.roots() for root in r["family"].split("|")), r
+        seen[(r["noun"], r["mod"])] += 1
+    assert not [k for k, n in seen.items() if n > 1], "duplicate reference noun"
+    for r in rows("case_goals.tsv"):
+        assert set(r["met_by"].split("|")) <= set(cases.STAGES), r
+    assert sum(1 for r in rows("case_goals.tsv") if r["words"] == "-") == 1, "one fallback goal"
+    kinds = {"killed", "injured", "abducted", "victim", "filler", "modifier", "unit", "currency", "prefix"}
+    seen = Counter()
+    for r in rows("casualties.tsv"):
+        assert r["kind"] in kinds and r["term"] == r["term"].lower().strip(), r
+        if r["kind"] in ("killed", "injured", "abducted"):
+            assert r["form"] in ("verb", "state", "noun", "toll"), r
+        else:
+            assert r["form"] == "-", r
+        seen[(r["term"], r["kind"])] += 1
+    assert not [k for k, n in seen.items() if n > 1], "duplicate casualty term"

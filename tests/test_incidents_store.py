@@ -124,8 +124,9 @@ def test_case_lists_entries_in_time_order_with_sources(store):
         add(store, a, evs[a.id])
     (inc,) = store.incidents(root="18")
     c = store.case(inc.incident_id)
-    assert [e.event.article_id for e in c.entries] == ["r1", "a1", "x1"]
-    assert all(e.stage == "report" for e in c.entries)
+    reports = [e for e in c.entries if e.stage == "report"]
+    assert [e.event.article_id for e in reports] == ["r1", "a1", "x1"]
+    assert c.entries[:3] == reports
     assert [s["agency"] for s in c.sources] == ["Reuters", "AFP", "Xinhua"]
     assert c.status == "open"
     with pytest.raises(EventwatchError) as exc:
@@ -178,3 +179,16 @@ def test_actor_names_survive_the_round_trip(store):
     add(store, a, [event(a, 0, "183", named, WORKERS, "2021-07-14", place=DASU)])
     (inc,) = store.incidents()
     assert inc.source.name == "Tehreek-e-Taliban Pakistan" and inc.source.code == "PAKREB"
+
+
+def test_a_condemnation_in_a_report_of_the_attack_follows_it_up(store):
+    pytest.importorskip("eventwatch.cases")
+    arts, evs = three_reports()
+    for a in arts:
+        add(store, a, evs[a.id])
+    (inc,) = store.incidents(root="18")
+    c = store.case(inc.incident_id)
+    # Xinhua's "China condemned the attack.": its own incident, and a step of the attack's case
+    assert [(e.event.article_id, e.stage, e.date) for e in c.entries[3:]] == [("x1", "condemnation", "2021-07-15")]
+    (cond,) = store.incidents(root="11")
+    assert cond.num_mentions == 1 and cond.status == "open"

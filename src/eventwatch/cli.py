@@ -208,7 +208,7 @@ def format_case(c) -> str:
 
 
 def cmd_evaluate(a):
-    """Score extraction against a gold file. Example: eventwatch evaluate ../shared/eval/dev.jsonl"""
+    """Score extraction against gold files. Example: eventwatch evaluate samples/gold.jsonl samples/story/gold.jsonl"""
     report = api.evaluate(a.gold, errors_path=a.errors, n_process=a.workers)
     print(json.dumps(report.to_dict(), indent=2) if a.json else report.to_text())
     return 0
@@ -405,7 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_case)
 
     q = sub.add_parser("evaluate", help="score extraction against a gold file", description=cmd_evaluate.__doc__)
-    q.add_argument("gold")
+    q.add_argument("gold", nargs="+", help="gold JSONL files, scored together")
     q.add_argument("--errors", help="write false positives and negatives to this JSONL file")
     q.add_argument("--workers", type=int, default=None)
     q.add_argument("--json", action="store_true")

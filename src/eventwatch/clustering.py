@@ -54,24 +54,29 @@ _STATUS_OF_STAGE = {"arrest": "arrested", "charge": "charged", "trial": "charged
 # ---- data -----------------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def root_table() -> dict[str, tuple[str, bool]]:
-    """``{root: (group, anchors_cases)}`` from data/incident_roots.tsv."""
+def root_table() -> dict[str, tuple[str, bool, frozenset[str]]]:
+    """``{root: (group, anchors_cases, loose_target_sectors)}`` from data/incident_roots.tsv."""
     with open(DATA_DIR / "incident_roots.tsv", encoding="utf-8") as fh:
         lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
     out = {}
     for r in csv.DictReader(lines, delimiter="\t"):
-        out[r["root"].strip().zfill(2)] = (r["group"].strip(), r["case"].strip() == "yes")
+        loose = frozenset(x for x in r["loose_targets"].strip().split("|") if x and x != "-")
+        out[r["root"].strip().zfill(2)] = (r["group"].strip(), r["case"].strip() == "yes", loose)
     return out
+
+
+def _loose_targets(root: str) -> frozenset[str]:
+    return root_table().get(root, ("", False, frozenset()))[2]
 
 
 def root_group(root: str | None) -> str:
     r = (root or "")[:2]
-    return root_table().get(r, (r, False))[0]
+    return root_table().get(r, (r, False, frozenset()))[0]
 
 
 def case_roots() -> tuple[str, ...]:
     """Roots whose incidents anchor a case (what references and follow-ups link to)."""
-    return tuple(r for r, (_, case) in root_table().items() if case)
+    return tuple(r for r, (_, case, _) in root_table().items() if case)
 
 
 # ---- the optional cases module (follow-up stages, link scores, casualty figures) -------------------------
@@ -106,9 +111,17 @@ def stage_of(e: Event) -> str | None:
     return fn(e) if fn is not None else None
 
 
-def link_score(e: Event, incident: Incident, published: str | None) -> float:
+def link_score(e: Event, incident: Incident, published: str | None, context: list[Event] | None = None) -> float:
+    """0..1: how well a reference or follow-up fits an incident (``cases.link_score``; 0 without it)."""
     fn = getattr(_cases(), "link_score", None)
-    return float(fn(e, incident, published=published)) if fn is not None else 0.0
+    if fn is None:
+        return 0.0
+    if context is not None:
+        try:
+            return float(fn(e, incident, published=published, context=context))
+        except TypeError:  # a link_score that takes no context
+            pass
+    return float(fn(e, incident, published=published))
 
 
 def case_status(entries: list[CaseEntry]) -> str:
@@ -136,6 +149,14 @@ def flag_unmet(entries: list[CaseEntry], *, days: int, as_of: str) -> None:
 def is_mention(e: Event) -> bool:
     """Whether the event counts as a report of an incident (not negated, asserted or intent)."""
     return not e.negated and e.mode in MENTION_MODES
+
+
+def entry_date(e: Event) -> str | None:
+    """When a step of a case happened: the event's date, but for a back-reference (whose date is the
+    incident's) the day it was reported."""
+    if e.mode == REFERENCE:
+        return e.published or e.date
+    return e.date or e.published
 
 
 def _d(s) -> dt.date | None:
@@ -199,15 +220,25 @@ def _place_fit(a, b) -> str | None:
     return "region" if a1 and b1 and a1.lower() == b1.lower() else None
 
 
-def _actor_fit(a, b) -> float | None:
-    """1 the same country and sector, 0.5 the same country (a sector unknown), 0 one unknown, None apart."""
+def _actor_fit(a, b, *, loose: frozenset[str] = frozenset(), names: bool = False) -> float | None:
+    """1 the same country and sector, 0.5 the same country (a sector unknown, or both ``loose``),
+    0 one unknown, None apart (with ``names``: also when both are named, differently)."""
     if a is None or b is None or not a.country or not b.country:
         return 0.0
     if a.country != b.country:
         return None
+    if names and a.name and b.name and a.name.lower() != b.name.lower():
+        return None
     if a.sector and b.sector:
-        return 1.0 if a.sector == b.sector else None
+        if a.sector == b.sector:
+            return 1.0
+        return 0.5 if a.sector in loose and b.sector in loose else None
     return 0.5
+
+
+def _verbal(root: str) -> bool:
+    """Statements (CAMEO roots 01-13): each is its own act on its own day."""
+    return root[:2] < "14"
 
 
 def _code_rank(code: str) -> int:
@@ -281,15 +312,18 @@ class State:
         if root_group(e.root or e.code[:2]) != root_group(inc.root):
             return None
         lo, hi, day = iv
+        verbal = _verbal(inc.root)
         if day and self.day:
-            if abs((lo - self.lo).days) > 1:
+            # a day apart: reports dated by local time or by the wire; a statement is of its own day
+            if abs((lo - self.lo).days) > (0 if verbal else 1):
                 return None
             same_day = True
         else:
-            if lo > self.hi or hi < self.lo:
+            if verbal or lo > self.hi or hi < self.lo:
                 return None
             same_day = False
-        src, tgt = _actor_fit(e.source, inc.source), _actor_fit(e.target, inc.target)
+        src = _actor_fit(e.source, inc.source, names=verbal)
+        tgt = _actor_fit(e.target, inc.target, loose=_loose_targets(inc.root), names=verbal)
         if src is None or tgt is None:
             return None
         place = _place_fit(e.location, inc.location)
@@ -421,12 +455,17 @@ class Clusterer:
         """Cluster one article's events: mentions first (in sentence order), then references and follow-ups."""
         groups: dict[tuple, str] = {}
         own: dict[str, str] = {}  # event_id -> its incident
+        in_sentence: dict[int, set[str]] = {}  # incidents already given a mention group of the sentence
         mentions = [e for e in events if is_mention(e)]
         for e in mentions:
-            gkey = (e.sentence_index, e.source.code if e.source else "", root_group(e.root or e.code[:2]))
+            # one act with several targets split by the coder (an attack on Chinese and Pakistani workers);
+            # two codes of one sentence are two acts (arrests and a seizure), apart from one attack's
+            root = e.root or e.code[:2]
+            act = root_group(root) if root in case_roots() else e.code
+            gkey = (e.sentence_index, e.source.code if e.source else "", act)
             st = self.states.get(groups.get(gkey, ""))
             if st is None:
-                st = self._best(e)
+                st = self._best(e, exclude=in_sentence.get(e.sentence_index, set()))
             if st is None:
                 st = State.start(e, self.next_seq)
                 self.next_seq += 1
@@ -434,8 +473,14 @@ class Clusterer:
             self._attach(st, Link(e, "mention", "report"))
             self._index(st)
             groups[gkey] = st.id
+            in_sentence.setdefault(e.sentence_index, set()).add(st.id)
             own[e.event_id or ""] = st.id
         article_incidents = set(own.values())
+        # what "the attack" means in this article: the one attack it reports, or the one incident its
+        # clear back-references ("the Dasu attack") point to; a follow-up that names no incident of its
+        # own ("China condemned the attack") belongs to it
+        anchors = {i for i in article_incidents if self.states[i].incident.root in case_roots()}
+        todo = []
         for e in events:
             if e.negated or e.mode not in (ASSERTED, INTENT, REFERENCE):
                 continue
@@ -446,27 +491,44 @@ class Clusterer:
                 role = "followup"
             else:
                 continue
-            found = self._link(e, exclude=own.get(e.event_id or ""))
+            found = self._link(e, exclude=own.get(e.event_id or ""), context=events)
+            if found is not None:
+                anchors.add(found[0].id)
+            todo.append((e, role, stage, found))
+        anchor = self.states[next(iter(anchors))] if len(anchors) == 1 else None
+        seen: set[tuple] = set()  # one link per (sentence, stage, incident): a sentence can give a stage twice
+        for e, role, stage, found in todo:
+            if found is None and anchor is not None and anchor.id != own.get(e.event_id or ""):
+                score = link_score(e, anchor.incident, e.published, events)
+                if score > 0.0:  # 0: a hard mismatch (another type, or the incident came after the report)
+                    found = (anchor, score)
             if found is None:
                 continue
             st, score = found
             if role == "reference" and st.id in article_incidents:
                 continue  # the article reports the incident itself: its back-references add nothing
+            # one plain back-reference per article is enough to show it followed the incident
+            key = ("article", stage, st.id) if stage == "reference" else (e.sentence_index, stage, st.id)
+            if key in seen:
+                continue
+            seen.add(key)
             self._attach(st, Link(e, role, stage, round(score, 3)))
 
-    def _best(self, e: Event) -> State | None:
+    def _best(self, e: Event, exclude: set[str] = frozenset()) -> State | None:
         iv = interval(e)
         if iv is None:
             return None
         keys = _keys(e.location, e.source, e.target)
         best, best_fit = None, None
         for st in self._candidates(keys, iv[0], iv[1]):
+            if st.id in exclude:
+                continue
             f = st.fit(e, iv)
             if f is not None and (best_fit is None or f > best_fit):
                 best, best_fit = st, f
         return best
 
-    def _link(self, e: Event, exclude: str | None) -> tuple[State, float] | None:
+    def _link(self, e: Event, exclude: str | None, context: list[Event] | None = None) -> tuple[State, float] | None:
         pub = _d(e.published) or _d(e.date)
         if pub is None:
             return None
@@ -476,7 +538,7 @@ class Clusterer:
         for st in self._candidates(keys, pub - dt.timedelta(days=self.case_days), pub, roots):
             if st.id == exclude or st.incident.root not in roots or st.lo > pub:
                 continue
-            s = link_score(e, st.incident, e.published)
+            s = link_score(e, st.incident, e.published, context)
             if s >= best_score and (best is None or s > best_score):
                 best, best_score = st, s
         return (best, best_score) if best is not None else None
@@ -523,7 +585,7 @@ def cluster(events: list[Event], sources: dict[str, list[dict]] | None = None,
     out = []
     for st in sorted(c.states.values(), key=lambda s: s.seq):
         mentions = [ln for ln in st.links if ln.role == "mention"]
-        follow = [CaseEntry(st.id, ln.event, ln.stage or "other", ln.event.date or ln.event.published)
+        follow = [CaseEntry(st.id, ln.event, ln.stage or "other", entry_date(ln.event))
                   for ln in st.links if ln.role == "followup"]
         inc = finish(st, [(ln.event.article_id, ln.event.confidence) for ln in mentions], follow, sources, published)
         out.append((inc, list(st.links) if with_links else [ln.event for ln in mentions]))
@@ -614,13 +676,13 @@ def update_store(store, article_ids: list[str], *, replaced: Iterable[str] = (),
     for iid in changed:
         st = c.states[iid]
         allm = [(e.article_id, e.confidence) for e, role, _, _ in stored.get(iid, []) if role == "mention"]
-        fol = [CaseEntry(iid, e, stg or "other", e.date or e.published)
+        fol = [CaseEntry(iid, e, stg or "other", entry_date(e))
                for e, role, stg, _ in stored.get(iid, []) if role == "followup"]
         for ln in st.links:
             if ln.role == "mention":
                 allm.append((ln.event.article_id, ln.event.confidence))
             elif ln.role == "followup":
-                fol.append(CaseEntry(iid, ln.event, ln.stage or "other", ln.event.date or ln.event.published))
+                fol.append(CaseEntry(iid, ln.event, ln.stage or "other", entry_date(ln.event)))
             new_links.append((iid, ln.event.event_id, ln.event.article_id, ln.role, ln.stage, ln.score))
         mentions_of[iid], follow_of[iid] = allm, fol
     sources = store.article_sources({a for m in mentions_of.values() for a, _ in m})

@@ -207,7 +207,9 @@ class IncidentTables:
         if inc is None:
             raise error("EW080", value=id)
         links = self.incident_links([id])[id]
-        entries = [CaseEntry(id, e, stage or role, e.date or e.published) for e, role, stage, _ in links]
+        from ..clustering import entry_date
+
+        entries = [CaseEntry(id, e, stage or role, entry_date(e)) for e, role, stage, _ in links]
         # time order: when it happened (or was reported); reports of the incident before what followed
         rank = {"mention": 0, "reference": 1, "followup": 2}
         roles = {ln[0].event_id: ln[1] for ln in links}
