@@ -53,8 +53,8 @@ class IncidentStore(Store):
     def incident(self, iid):
         return self.given.get(iid)
 
-    def incidents(self, since=None, until=None, limit=None, **_):
-        return list(self.given.values())
+    def incidents(self, since=None, until=None, limit=None, ids=None):
+        return [i for k, i in self.given.items() if ids is None or k in ids]
 
 
 @pytest.fixture

@@ -467,7 +467,8 @@ def raise_alerts(store, incident_ids: Iterable[str], *, rules: Rules | None = No
     assets = store.assets()
     if not assets:
         return run
-    incidents = [inc for inc in (store.incident(i) for i in ids) if inc is not None]
+    # one query per 1,000 ids (a chunk of articles can change thousands of incidents); removed ones are absent
+    incidents = [inc for k in range(0, len(ids), 1000) for inc in store.incidents(ids=ids[k:k + 1000], limit=None)]
     index = AssetIndex(assets, rules)
     matches = index.match(incidents)
     run.pairs_checked = index.pairs_checked
