@@ -355,6 +355,11 @@ def test_alert_workflow_records_who_and_when(store):
     store.given["i"] = incident("i", "190", CHILAS, sources=3)
     raise_alerts(store, ["i"], deliver=False)
     assert store.alert(aid).status == "closed" and store.alert(aid).num_sources == 3
+    # the incident is removed by re-clustering: the alert stays, and says so
+    del store.given["i"]
+    raise_alerts(store, ["i"], deliver=False)
+    assert store.alert(aid) is not None
+    assert store.alert_history(aid)[-1]["action"] == "incident_removed"
 
 
 def test_delivery_to_a_log_file_and_a_refused_webhook_never_loses_the_alert(store, tmp_path, capsys):

@@ -469,6 +469,11 @@ def raise_alerts(store, incident_ids: Iterable[str], *, rules: Rules | None = No
         return run
     # one query per 1,000 ids (a chunk of articles can change thousands of incidents); removed ones are absent
     incidents = [inc for k in range(0, len(ids), 1000) for inc in store.incidents(ids=ids[k:k + 1000], limit=None)]
+    gone = set(ids) - {inc.incident_id for inc in incidents}
+    for a in store.alerts_of_incidents(gone) if gone else ():
+        # re-clustering (a replaced article) removed the incident: the alert stays, marked, never silently orphaned
+        store.add_alert_history(a.alert_id, "incident_removed", by="eventwatch",
+                                note=f"incident {a.incident_id} is no longer stored")
     index = AssetIndex(assets, rules)
     matches = index.match(incidents)
     run.pairs_checked = index.pairs_checked

@@ -135,6 +135,15 @@ class WatchTables:
             params.append(int(offset))
         return [_alert(r) for r in self.con.execute(sql, params).fetchall()]
 
+    def alerts_of_incidents(self, incident_ids) -> list:
+        """The alerts raised on any of these incidents."""
+        ids = list(incident_ids)
+        if not ids:
+            return []
+        return [_alert(r) for r in self.con.execute(
+            f"SELECT {', '.join(_ALERT_COLUMNS)} FROM alerts WHERE incident_id IN (SELECT unnest(?)) ORDER BY alert_id",
+            [ids]).fetchall()]
+
     def count_alerts(self, *, status: str | None = None) -> int:
         if status:
             return self._first("SELECT count(*) FROM alerts WHERE status = ?", [status])[0]
