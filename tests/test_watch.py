@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import math
 import random
+from pathlib import Path
 
 import pytest
 
@@ -16,8 +17,6 @@ from eventwatch.records import Actor, Incident, Place
 from eventwatch.riskscore import asset_risk, district_risk, plot_series, risk_series
 from eventwatch.store import Store
 from eventwatch.watchlist import Asset, haversine_km, make_asset, read_assets, write_assets
-
-from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 RULES = load_rules()
@@ -525,3 +524,22 @@ def eventwatch_assets(db):
     import eventwatch
 
     return eventwatch.assets_list(db=db)
+
+
+def test_readme_documents_every_rules_key_error_code_and_command():
+    from eventwatch import alerting
+    from eventwatch.alerting import Rule
+    from eventwatch.errors import ERRORS
+
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Watch"):readme.index("## Data files")]
+    keys = (list(Rule.__dataclass_fields__) + list(alerting._SECTIONS["severity"]) + list(alerting._SECTIONS["risk"])
+            + list(alerting._DELIVERY) + list(alerting._WEBHOOK) + list(alerting._EMAIL))
+    assert [k for k in keys if f"`{k}`" not in section] == []
+    bundled = Path(RULES.path).read_text(encoding="utf-8")
+    assert [k for k in keys if f"{k} =" not in bundled and k != "within_km"] == []  # within_km: unset by default
+    codes = [c for c in ERRORS if "EW130" <= c <= "EW149"]
+    assert len(codes) == 15 and [c for c in codes if c not in section] == []
+    for cmd in ("assets import", "assets add", "assets list", "alerts ack", "alerts close", "alerts history",
+                "alerts scan", "risk --as-of", "--plot"):
+        assert cmd in section, cmd
