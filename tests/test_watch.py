@@ -92,6 +92,20 @@ def test_sample_assets_are_at_the_gazetteer_places(sample_assets):
     assert nat.geometry is None and nat.covers == ["CHN"] and nat.country == "PAK"
 
 
+def test_sample_assets_agree_with_the_gazetteer(sample_assets):
+    from eventwatch.extraction.places import gazetteer
+
+    g = gazetteer()
+    a = {x.asset_id: x for x in sample_assets}
+    for asset_id, town, km in [("dasu-hydropower", "Dasu", 1), ("gwadar-port", "Gwadar", 2), ("karachi-office", "Karachi", 1)]:
+        p = g.lookup(town, ["PAK"])
+        assert a[asset_id].distance_km(p.lat, p.lon) < km, town
+    # the highway passes within its 5 km buffer of every town it is drawn through
+    for town in ("Abbottabad", "Mansehra", "Dasu", "Chilas", "Gilgit", "Aliabad"):
+        p = g.lookup(town, ["PAK"])
+        assert a["karakoram-highway"].distance_km(p.lat, p.lon) < 5, town
+
+
 def test_distance_to_a_line_is_to_its_nearest_segment():
     road = make_asset(name="Road", kind="route", geometry={"type": "LineString", "coordinates": [[73.0, 35.0], [74.0, 35.0]]})
     # 0.1 degree north of the middle of an east-west road: 11.1 km, not the distance to either end
