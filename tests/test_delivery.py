@@ -158,3 +158,15 @@ def test_a_failing_channel_is_reported_and_the_others_still_deliver(tmp_path):
     assert json.loads(log.read_text())["alert"]["alert_id"] == "A-0123456789ab"
     # below min_level: nothing is sent
     assert deliver_alert(make_alert(level="low", severity=20.0), "new", delivery) == (0, [])
+
+
+def test_deliver_alert_posts_to_the_configured_webhook():
+    with Receiver([502]) as rx:
+        delivery = {"min_level": "low", "terminal": False, "log_file": "", "email": {},
+                    "webhook": {"url": rx.url, "secret": SECRET, "retries": 1, "backoff_s": 0.01, "timeout_s": 5.0,
+                                "allow_private": True}}
+        assert deliver_alert(make_alert(), "escalated", delivery) == (1, [])
+    (_, _, first), (_, headers, body) = rx.requests
+    assert first == body and json.loads(body)["event"] == "escalated"
+    assert hmac.compare_digest(headers[SIGNATURE_HEADER],
+                               "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest())
