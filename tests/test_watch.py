@@ -557,3 +557,9 @@ def test_readme_documents_every_rules_key_error_code_and_command():
     for cmd in ("assets import", "assets add", "assets list", "alerts ack", "alerts close", "alerts history",
                 "alerts scan", "risk --as-of", "--plot"):
         assert cmd in section, cmd
+
+
+def test_risk_refuses_a_bad_date(sample_assets):
+    with pytest.raises(EventwatchError) as e:
+        asset_risk([], sample_assets, RULES, as_of="2021-13-01")
+    assert e.value.code == "EW041" and "as_of" in str(e.value)

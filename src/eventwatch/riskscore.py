@@ -65,7 +65,14 @@ def lookback_days(rules: Rules) -> int:
 def _as_date(v) -> dt.date:
     if v is None:
         return dt.date.today()
-    return v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v))
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v))
+    except ValueError:
+        from .errors import error
+
+        raise error("EW041", value=v, name="as_of", choices="use a date as YYYY-MM-DD") from None
 
 
 def _score(key: str, name: str, kind: str, matches: list[Match], rules: Rules, as_of: dt.date) -> RiskScore:
