@@ -286,7 +286,7 @@ def read_assets(path: str | Path) -> tuple[list[Asset], list[EventwatchError]]:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise error("EW136", path=str(p), detail=str(exc)) from None
+        raise error("EW136", path=str(p), detail=f"cannot read: {exc}") from None
     suffix = p.suffix.lower()
     if suffix == ".csv":
         raw = _csv_rows(text)
@@ -343,6 +343,13 @@ def _geojson_rows(text: str, path: str):
 def write_assets(assets: list[Asset], path: str | Path) -> int:
     """Write assets to .csv or .geojson (by suffix); returns how many. Files round-trip through ``read_assets``."""
     p = Path(path)
+    try:
+        return _write_assets(assets, p)
+    except OSError as exc:
+        raise error("EW136", path=str(p), detail=f"cannot write: {exc.strerror or exc}") from None
+
+
+def _write_assets(assets: list[Asset], p: Path) -> int:
     suffix = p.suffix.lower()
     if suffix in (".geojson", ".json"):
         doc = {"type": "FeatureCollection", "features": [a.to_feature() for a in assets]}
