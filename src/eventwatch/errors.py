@@ -56,7 +56,7 @@ ERRORS: dict[str, tuple[str, str]] = {
     "EW133": ("{where}invalid radius_km {value!r}", "give a number of kilometres >= 0 (a point's radius, a line's or polygon's buffer)"),
     "EW134": ("{where}unknown country code {value!r}", "use an ISO 3166 alpha-3 code such as PAK or CHN (data/countries.tsv lists them)"),
     "EW135": ("{where}asset id {value!r} {detail}", "give each asset a unique id, or import with --replace to overwrite stored ones"),
-    "EW136": ("cannot use assets file: {detail}", "use a .csv (columns in README 'Watch') or a .geojson FeatureCollection"),
+    "EW136": ("cannot use assets file: {detail}", "check the path; assets files are .csv (columns in README 'Watch') or .geojson FeatureCollections"),
     "EW137": ("no such asset {value!r}", "`eventwatch assets list` shows the ids"),
     "EW138": ("rules file is invalid: {detail}", "fix the TOML; every key is documented in README 'Watch' and in the bundled data/watch_rules.toml"),
     "EW139": ("no such alert {value!r}", "`eventwatch alerts` shows the ids"),
