@@ -85,11 +85,16 @@ STAGES = [
      "sentence"),
     (ref("Prime Minister Imran Khan vowed to bring the perpetrators of the Dasu bus blast to justice.", "183",
          "blast"), "pledge"),
-    (ref("The Taliban denied any involvement in the Dasu attack."), None),
+    (ref("The Taliban denied any involvement in the Dasu attack."), "other"),
+    (ref("The Taliban said the Dasu attack was a crime against Islam."), None),
     (ev("Chinese investigators met Pakistani officials in Islamabad to discuss the Dasu attack.", "040",
         trigger="met"), "meeting"),
     (ev("Chinese officials met Pakistani officials in Islamabad to discuss trade.", "040", trigger="met"), None),
     (ev("The bombing killed 13 people, and Pakistan condemned it.", "180", trigger="killed"), None),  # the report
+    (ev("Jamali expressed condolences to China over the deaths of its engineers.", "018", trigger="expressed"),
+     "other"),
+    (ev("The embassy welcomed the verdict in the Dasu attack case.", "051", trigger="welcomed"), "other"),
+    (ev("The minister welcomed the new trade agreement.", "051", trigger="welcomed"), None),
 ]
 
 
@@ -100,8 +105,8 @@ def test_stage_of(event, stage):
 
 def test_every_stage_is_exercised():
     got = {s for _, s in STAGES if s}
-    assert got >= {"condemnation", "demand", "pledge", "investigation", "arrest", "charge", "trial",
-                   "conviction", "sentence", "at_large", "meeting"}
+    assert got == {"condemnation", "demand", "pledge", "investigation", "arrest", "charge", "trial",
+                   "conviction", "sentence", "at_large", "meeting", "other"}
 
 
 def test_followups_dedupe_one_sentence():
@@ -290,6 +295,19 @@ REAL = [
     ("The court sentenced the two men to death for the Dasu bombing.", "sentence"),
     ("Two of the suspects in the Dasu attack are still at large, police said.", "at_large"),
     ("Chinese investigators met Pakistani officials in Islamabad to discuss the Dasu attack.", "meeting"),
+    ("Washington called on Islamabad to bring the perpetrators of the bus attack in Kohistan to justice.", "demand"),
+    ("The families of the victims demanded a judicial inquiry into the Dasu blast.", "demand"),
+    ("Prime Minister Imran Khan promised that those behind the Dasu attack would be punished.", "pledge"),
+    ("Pakistan will thoroughly investigate the attack on the Chinese engineers, the foreign ministry said.", "pledge"),
+    ("Investigators are examining whether the Dasu blast was a suicide attack.", "investigation"),
+    ("Police took three men into custody in connection with the Dasu attack.", "arrest"),
+    ("Prosecutors filed charges of murder and terrorism against the two suspects in the Dasu attack.", "charge"),
+    ("The two suspects went on trial on Monday for the Dasu bus bombing.", "trial"),
+    ("An anti-terrorism court found two men guilty of the Dasu bus bombing.", "conviction"),
+    ("Two men were sentenced to death on Wednesday for the Dasu bus bombing.", "sentence"),
+    ("The mastermind of the Dasu attack is still on the run, officials said.", "at_large"),
+    ("The Pakistani Taliban claimed responsibility for the Dasu attack.", "other"),
+    ("The Pakistani Taliban denied responsibility for the Dasu attack.", "other"),
 ]
 
 
@@ -325,3 +343,41 @@ def test_seed_reference_and_pledge_link_to_dasu():
     assert {"demand", "pledge"} <= stages
     pledge = [e for e, st in followups(events) if st == "pledge"][0]
     assert link_score(pledge, DASU_ATTACK, context=events) >= LINK_THRESHOLD
+
+
+@pytest.mark.slow
+def test_story_follow_ups_link_to_their_attack():
+    """samples/story: every follow-up the extractor finds and link_score links goes to the attack the gold
+    names as its case (the Dasu bus bombing or the Kech roadside bomb of the same day), never to the other."""
+    from eventwatch import api
+    gold = [json.loads(ln) for ln in open(ROOT / "samples" / "story" / "gold.jsonl", encoding="utf-8")]
+    kech = Place("Kech District", "PAK", "Balochistan", "Kech District", 26.2, 62.5, "district")
+    incidents = {"dasu-attack-2021-07-14": DASU_ATTACK,
+                 "kech-bomb-2021-07-14": incident("kech", "1833", "2021-07-14", kech,
+                                                  Actor("police", country="PAK", sector="COP"))}
+    want: dict[str, set] = {}
+    for g in gold:
+        for e in g["events"]:
+            if e.get("case"):
+                want.setdefault(" ".join(e["sentence"].split()), set()).add(e["case"])
+    paths = sorted(str(p) for p in (ROOT / "samples" / "story").glob("st*.txt"))
+    events = [e if isinstance(e, Event) else Event.from_dict(e) for e in api.extract(paths)]
+    by_article: dict[str, list[Event]] = {}
+    for e in events:
+        by_article.setdefault(e.article_id, []).append(e)
+    right, wrong = 0, []
+    for evs in by_article.values():
+        for e, _ in followups(evs):
+            if e.mode == "reference":
+                continue
+            scores = {k: link_score(e, inc, context=evs) for k, inc in incidents.items()}
+            best = max(scores, key=scores.get)
+            if scores[best] < LINK_THRESHOLD:
+                continue
+            cases = {c for s, cs in want.items() if " ".join(e.sentence.split()) in s for c in cs}
+            if best in cases:
+                right += 1
+            else:
+                wrong.append((e.sentence, best, cases))
+    assert not wrong
+    assert right >= 18  # 21 of the 30 follow-ups found (the rest sit in same-day reports of the attack)

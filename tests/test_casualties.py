@@ -60,6 +60,12 @@ CASES = [
     ("Half a dozen workers were hurt and two policemen were shot dead.", 2, 6, N, {}),
     ("The 2019 attack on the hotel killed 40 soldiers.", 40, N, N, {}),
     ("Kidnappers demanded Rs 5 million for the release of the two hostages.", N, N, 2, {}),
+    ("Nine Chinese nationals and four Pakistanis were killed and 28 others injured when a bus was attacked.", 13,
+     28, N, {"CHN": 9, "PAK": 4}),
+    ("Two soldiers, a policeman and three civilians were killed in the ambush.", 6, N, N, {}),
+    ("At least six of the dead were Chinese nationals, and more than 20 people were wounded, he said.", N, 20, N,
+     {"CHN": 6}),
+    ("The minister, who was born in 1961, said 2021 had been a hard year.", N, N, N, {}),
 ]
 
 

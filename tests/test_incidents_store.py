@@ -161,16 +161,19 @@ def test_a_copy_of_an_article_counts_as_a_source(store):
 
 
 def test_window_query_reads_only_nearby_incidents(store):
-    far_away = article("old", [BLAST], "2019-01-01")
-    add(store, far_away, [event(far_away, 0, "183", MILITANTS, WORKERS, "2019-01-01", place=DASU)])
     import datetime as dt
 
-    got = store.incident_window(["PAK"], dt.date(2021, 7, 1), dt.date(2021, 7, 31))
-    assert got == []
-    got = store.incident_window(["PAK"], dt.date(2018, 12, 31), dt.date(2019, 1, 2))
+    from eventwatch.clustering import window_cells
+
+    far_away = article("old", [BLAST], "2019-01-01")
+    add(store, far_away, [event(far_away, 0, "183", MILITANTS, WORKERS, "2019-01-01", place=DASU)])
+    assert store.incident_window(window_cells(["PAK"], dt.date(2021, 7, 1), dt.date(2021, 7, 31))) == []
+    got = store.incident_window(window_cells(["PAK"], dt.date(2018, 12, 31), dt.date(2019, 1, 2)))
     assert len(got) == 1
-    assert store.incident_window(["IND"], dt.date(2018, 12, 31), dt.date(2019, 1, 2)) == []
-    assert store.incident_window([], dt.date(2018, 12, 31), dt.date(2019, 1, 2)) == []
+    assert store.incident_window(window_cells(["IND"], dt.date(2018, 12, 31), dt.date(2019, 1, 2))) == []
+    # an attack anchors cases: found by month over a year back
+    assert len(store.incident_window(window_cells(["PAK"], dt.date(2018, 8, 1), dt.date(2019, 7, 1), cases=True))) == 1
+    assert store.incident_window([]) == []
 
 
 def test_actor_names_survive_the_round_trip(store):

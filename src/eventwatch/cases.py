@@ -31,7 +31,7 @@ from .settings import DATA_DIR
 
 LEXICON = DATA_DIR / "lexicon"
 STAGES = ("condemnation", "demand", "pledge", "investigation", "arrest", "charge", "trial", "conviction",
-          "sentence", "at_large", "meeting")
+          "sentence", "at_large", "meeting", "other")
 # Score at and above which a reference or follow-up is linked to an incident (see link_score)
 LINK_THRESHOLD = 0.5  # the default of Settings.link_threshold
 # How far each stage takes a case (case_status): the furthest reached wins
@@ -128,17 +128,6 @@ def goals() -> tuple[tuple[str, re.Pattern | None, frozenset[str]], ...]:
 
 # ---- stages -------------------------------------------------------------------------------------------
 
-def _code_matches(codes: tuple[str, ...], event: Event) -> bool:
-    if not codes:
-        return True
-    cands = [event.code or ""]
-    if event.mode == "intent":
-        m = _INTENT_BASE.search(event.rule or "")
-        if m:
-            cands.append(m.group(1))
-    return any(c.startswith(p) for c in cands for p in codes)
-
-
 def stage_of(event: Event) -> str | None:
     """The follow-up stage of ``event``, or None when it is no step of a case.
 
@@ -156,11 +145,18 @@ def stage_of(event: Event) -> str | None:
     """
     if event.negated or event.mode == "hypothetical":
         return None
-    text = " ".join((event.sentence or "").lower().split())
+    base = _INTENT_BASE.search(event.rule or "") if event.mode == "intent" else None
+    return _stage(event.sentence or "", event.code or "", event.mode, base.group(1) if base else None)
+
+
+@lru_cache(maxsize=8192)
+def _stage(sentence: str, code: str, mode: str, base: str | None) -> str | None:
+    text = " ".join(sentence.lower().split())
+    cands = (code,) if base is None else (code, base)
     for rule in stage_rules():
-        if rule.mode != "*" and rule.mode != event.mode:
+        if rule.mode != "*" and rule.mode != mode:
             continue
-        if not _code_matches(rule.codes, event):
+        if rule.codes and not any(c.startswith(p) for c in cands for p in rule.codes):
             continue
         if rule.words is not None and not rule.words.search(text):
             continue
@@ -246,7 +242,7 @@ def _noun_row(toks: list[_Tok], i: int) -> _Noun | None:
     return None
 
 
-def _find_noun(trigger: str | None, mode: str, toks: list[_Tok], sentence: str) -> int | None:
+def _find_noun(trigger: str | None, mode: str, toks: list[_Tok]) -> int | None:
     """Index of the token naming the incident: the trigger of a reference; for a follow-up, the incident noun
     whose phrase gives the most clues (place, date), the nearest the trigger on a tie ("charged four men with
     murder over the Dasu bus attack": the attack)."""
@@ -543,7 +539,7 @@ def _reference_info(sentence: str, code: str, mode: str, trigger: str | None, pu
     out: dict = {"noun": None, "code": None, "root": None, "codes": (), "family": (), "generic": False,
                  "places": (), "locations": (), "countries": (), "nationality": None, "published": pub,
                  "date": None, "period": None, "date_precision": None, "date_text": None, "date_strength": None}
-    n = _find_noun(trigger, mode, toks, sentence)
+    n = _find_noun(trigger, mode, toks)
     if mode == REFERENCE and code:
         out["code"], out["root"] = code, code[:2]
     if n is not None:
@@ -860,7 +856,8 @@ def flag_unmet(entries: list[CaseEntry], *, days: int, as_of: str) -> None:
     trial, conviction or sentence; a pledge naming several goals needs all of them). Other entries are left
     as they are; a pledge or demand that is met, or too recent, or undated gets ``unmet=False``.
 
-    >>> p = CaseEntry("i", Event("x", 0, (0, 1), "Pakistan vowed to arrest the attackers.", "030"), "pledge", "2021-07-20")
+    >>> pledge = Event("x", 0, (0, 1), "Pakistan vowed to arrest the attackers.", "030", mode="intent")
+    >>> p = CaseEntry("i", pledge, "pledge", "2021-07-20")
     >>> flag_unmet([p], days=30, as_of="2021-09-01"); p.unmet
     True
     """

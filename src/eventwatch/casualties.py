@@ -416,10 +416,16 @@ def casualties(text: str) -> dict:
     >>> casualties("Gunmen kidnapped three workers and wounded a guard.")
     {'killed': None, 'injured': 1, 'abducted': 3, 'nationals': {}}
     """
+    figures, nat = _casualties(text or "")
+    return {**dict(zip(KINDS, figures)), "nationals": dict(nat)}
+
+
+@lru_cache(maxsize=8192)  # one sentence often holds several events: read it once
+def _casualties(text: str) -> tuple[tuple, tuple]:
     out: dict = {k: None for k in KINDS}
     nationals: dict[str, dict[str, int]] = {k: {} for k in KINDS}
     if not text:
-        return {**out, "nationals": {}}
+        return (None, None, None), ()
     s = _Sentence(text)
     lex = s.lex
 
@@ -493,4 +499,4 @@ def casualties(text: str) -> dict:
             if np and np[1]:
                 nationals[kind].setdefault(np[1], num[0])
     nat = next((nationals[k] for k in KINDS if nationals[k]), {})
-    return {**out, "nationals": dict(nat)}
+    return tuple(out[k] for k in KINDS), tuple(nat.items())

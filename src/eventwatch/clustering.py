@@ -401,34 +401,58 @@ def aggregate(mentions: Iterable[tuple[str, float]], sources: dict[str, list[dic
 
 # ---- the clusterer --------------------------------------------------------------------------------------
 
-def _weeks(lo: dt.date, hi: dt.date) -> range:
-    return range(lo.toordinal() // 7 - 1, hi.toordinal() // 7 + 2)
+def _week(d: dt.date) -> int:
+    return d.toordinal() // 7
+
+
+def _month(d: dt.date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def state_cells(st: "State") -> list[str]:
+    """The index cells of an incident: ``w:PAK:105420`` for each of its countries and each week of its
+    date window, and ``m:PAK:24258`` for each month of it when it anchors cases. A window look-up reads
+    only the cells of its countries and weeks (an indexed equality look-up, whatever the store's size)."""
+    keys = sorted(st.keys())
+    if not keys or st.lo == _NO_DATE:
+        return []
+    out = [f"w:{k}:{w}" for k in keys for w in range(_week(st.lo), _week(st.hi) + 1)]
+    if st.incident.root in case_roots():
+        out += [f"m:{k}:{m}" for k in keys for m in range(_month(st.lo), _month(st.hi) + 1)]
+    return out
+
+
+def window_cells(keys: Iterable[str], lo: dt.date, hi: dt.date, *, cases: bool = False) -> list[str]:
+    """The cells to read for candidates of these countries between ``lo`` and ``hi`` (``cases``: case
+    anchors only, by month)."""
+    if cases:
+        return [f"m:{k}:{m}" for k in sorted(keys) for m in range(_month(lo), _month(hi) + 1)]
+    return [f"w:{k}:{w}" for k in sorted(keys) for w in range(_week(lo), _week(hi) + 1)]
 
 
 class Clusterer:
     """Incremental clustering over a window of incidents.
 
     Pure use: ``Clusterer()`` then ``add_article(events)`` per article in ingest order. Store use:
-    ``loader(keys, lo, hi, roots)`` returns the stored incidents (``State``) of those countries
-    whose window overlaps ``lo..hi``; only those are ever compared with a new mention.
+    ``loader(cells)`` returns the stored incidents (``State``) in those index cells (``state_cells``:
+    country and week); only those are ever compared with a new mention.
     """
 
     def __init__(self, *, loader: Callable[..., list[State]] | None = None, next_seq: int = 0,
                  link_threshold: float = 0.5, case_days: int = 365):
         self.states: dict[str, State] = {}
         self.changed: set[str] = set()
-        self._buckets: dict[tuple[str, int], set[str]] = {}
+        self._cells: dict[str, set[str]] = {}
         self._loader = loader
-        self._loaded: list[tuple[frozenset, dt.date, dt.date, tuple | None]] = []
+        self._loaded: set[str] = set()  # cells read from the store already
         self.next_seq = next_seq
         self.link_threshold = link_threshold
         self.case_days = case_days
 
     # -- index of states by country and week
     def _index(self, st: State) -> None:
-        for k in st.keys() or {""}:
-            for w in _weeks(st.lo, st.hi):
-                self._buckets.setdefault((k, w), set()).add(st.id)
+        for c in state_cells(st):
+            self._cells.setdefault(c, set()).add(st.id)
 
     def add_state(self, st: State) -> None:
         """Make an existing (stored) incident a candidate; one already held is kept as held."""
@@ -436,19 +460,21 @@ class Clusterer:
             self.states[st.id] = st
             self._index(st)
 
-    def _candidates(self, keys: set[str], lo: dt.date, hi: dt.date, roots: tuple | None = None) -> list[State]:
+    def _candidates(self, keys: set[str], lo: dt.date, hi: dt.date, cases: bool = False) -> list[State]:
+        """Incidents whose cells meet these countries and dates (a day of slack on both sides)."""
+        if not keys:
+            return []
+        cells = window_cells(keys, lo - dt.timedelta(days=1), hi + dt.timedelta(days=1), cases=cases)
         if self._loader is not None:
-            fk = frozenset(keys)
-            if not any(fk <= k and a <= lo and hi <= b and r == roots for k, a, b, r in self._loaded):
-                for st in self._loader(keys, lo, hi, roots):
+            fresh = [c for c in cells if c not in self._loaded]
+            if fresh:
+                for st in self._loader(fresh):
                     self.add_state(st)
-                self._loaded.append((fk, lo, hi, roots))
+                self._loaded.update(fresh)
         ids: set[str] = set()
-        for k in keys or {""}:
-            for w in _weeks(lo, hi):
-                ids |= self._buckets.get((k, w), set())
-        out = [self.states[i] for i in ids]
-        return sorted(out, key=lambda s: s.seq)
+        for c in cells:
+            ids |= self._cells.get(c, set())
+        return sorted((self.states[i] for i in ids), key=lambda s: s.seq)
 
     # -- adding events
     def add_article(self, events: list[Event]) -> None:
@@ -535,7 +561,7 @@ class Clusterer:
         keys = _keys(e.location, e.source, e.target)
         roots = case_roots()
         best, best_score = None, self.link_threshold
-        for st in self._candidates(keys, pub - dt.timedelta(days=self.case_days), pub, roots):
+        for st in self._candidates(keys, pub - dt.timedelta(days=self.case_days), pub, cases=True):
             if st.id == exclude or st.incident.root not in roots or st.lo > pub:
                 continue
             s = link_score(e, st.incident, e.published, context)
@@ -647,9 +673,8 @@ def update_store(store, article_ids: list[str], *, replaced: Iterable[str] = (),
         return []
     removed = set(article_ids)
 
-    def loader(keys, lo, hi, roots):
-        rows = store.incident_window(keys, lo - dt.timedelta(days=1), hi + dt.timedelta(days=1), roots)
-        return [_state_of(r) for r in rows]
+    def loader(cells):
+        return [_state_of(r) for r in store.incident_window(cells)]
 
     c = Clusterer(loader=loader, next_seq=store.next_incident_seq(), link_threshold=s.link_threshold,
                   case_days=s.case_days)
@@ -690,7 +715,7 @@ def update_store(store, article_ids: list[str], *, replaced: Iterable[str] = (),
         st = c.states[iid]
         finish(st, mentions_of[iid], follow_of[iid], sources, {})
         states.append({"incident": st.incident, "seq": st.seq, "date_lo": st.lo, "date_hi": st.hi,
-                       "date_day": st.day, "casualty_articles": st.casualty_articles})
+                       "date_day": st.day, "casualty_articles": st.casualty_articles, "cells": state_cells(st)})
     states.sort(key=lambda x: x["seq"])
     store.save_incidents(states, new_links, unlink_articles=removed, delete=deleted)
     return sorted(set(changed) | set(deleted))

@@ -49,29 +49,24 @@ class IncidentTables:
     def next_incident_seq(self) -> int:
         return self._first("SELECT coalesce(max(seq) + 1, 0) FROM incidents")[0]
 
-    def incident_window(self, countries: Iterable[str], lo: dt.date, hi: dt.date,
-                        roots: Iterable[str] | None = None) -> list[dict]:
-        """Stored incidents of these countries (place, source or target) whose date window meets ``lo..hi``.
+    def incident_window(self, cells: Iterable[str]) -> list[dict]:
+        """Stored incidents in these index cells (``clustering.window_cells``: country and week or month).
 
         Each item: ``{"incident": Incident, "seq", "date_lo", "date_hi", "date_day", "casualty_articles"}``.
         """
-        keys = sorted(set(countries))
-        if not keys:
+        cells = sorted(set(cells))
+        if not cells:
             return []
-        sql = (f"SELECT {_SELECT} FROM incidents i WHERE i.date_lo <= ? AND i.date_hi >= ? "
-               "AND (i.location_country IN (SELECT unnest(?)) OR i.source_country IN (SELECT unnest(?)) "
-               "OR i.target_country IN (SELECT unnest(?)))")
-        params: list[Any] = [hi, lo, keys, keys, keys]
-        if roots:
-            sql += " AND i.root IN (SELECT unnest(?))"
-            params.append(list(roots))
-        return [_row_state(r) for r in self.con.execute(sql + " ORDER BY i.seq", params).fetchall()]
+        # equality look-ups on the cell index, then on the primary key: the cost follows the window
+        ids = [r[0] for r in self.con.execute("SELECT DISTINCT incident_id FROM incident_cells "
+                                              "WHERE list_contains(?, cell)", [cells]).fetchall()]
+        return self.incident_states(ids)
 
     def incident_states(self, ids: Iterable[str]) -> list[dict]:
         ids = list(dict.fromkeys(ids))
         if not ids:
             return []
-        rows = self.con.execute(f"SELECT {_SELECT} FROM incidents i WHERE i.incident_id IN (SELECT unnest(?)) "
+        rows = self.con.execute(f"SELECT {_SELECT} FROM incidents i WHERE list_contains(?, i.incident_id) "
                                 "ORDER BY i.seq", [ids]).fetchall()
         return [_row_state(r) for r in rows]
 
@@ -83,7 +78,7 @@ class IncidentTables:
             return []
         col = "article_id" if articles else "incident_id"
         rows = self.con.execute(f"SELECT DISTINCT {col} FROM incident_events "
-                                "WHERE article_id IN (SELECT unnest(?)) ORDER BY 1", [ids]).fetchall()
+                                "WHERE list_contains(?, article_id) ORDER BY 1", [ids]).fetchall()
         return [r[0] for r in rows]
 
     def incident_links(self, ids: Iterable[str], *, roles: Iterable[str] = LINK_ROLES,
@@ -93,16 +88,29 @@ class IncidentTables:
         out: dict[str, list] = {i: [] for i in ids}
         if not ids:
             return out
-        rows = self.con.execute(
-            f"SELECT ie.incident_id, ie.role, ie.stage, ie.link_score, {_SELECT_EVENTS} FROM incident_events ie "
-            "JOIN events e ON e.event_id = ie.event_id LEFT JOIN articles a ON a.id = e.article_id "
-            "WHERE ie.incident_id IN (SELECT unnest(?)) AND ie.role IN (SELECT unnest(?)) "
-            "AND NOT ie.article_id IN (SELECT unnest(?)) "
-            "ORDER BY a.ingested_at, e.article_id, e.sentence_index, e.span_start, e.event_id",
-            [ids, list(roles), list(exclude_articles) or [""]]).fetchall()
-        for r in rows:
-            out[r[0]].append((_row_event(r[4:]), r[1], r[2], r[3]))
+        # three indexed look-ups rather than one join: a join would scan the whole events table
+        links = self.con.execute(
+            "SELECT incident_id, event_id, role, stage, link_score FROM incident_events "
+            "WHERE list_contains(?, incident_id) AND list_contains(?, role)", [ids, list(roles)]).fetchall()
+        skip = set(exclude_articles)
+        evs = self._events_by_id([ln[1] for ln in links])
+        when = dict(self.con.execute("SELECT id, ingested_at FROM articles WHERE list_contains(?, id)",
+                                     [list({e.article_id for e in evs.values()})]).fetchall())
+        order = lambda e: (when.get(e.article_id) or dt.datetime.max, e.article_id, e.sentence_index,  # noqa: E731
+                           e.span[0], e.event_id)
+        rows = sorted(((evs[ev], iid, role, stage, score) for iid, ev, role, stage, score in links
+                       if ev in evs and evs[ev].article_id not in skip), key=lambda r: order(r[0]))
+        for e, iid, role, stage, score in rows:
+            out[iid].append((e, role, stage, score))
         return out
+
+    def _events_by_id(self, event_ids: list[str]) -> dict[str, Event]:
+        ids = list(dict.fromkeys(event_ids))
+        if not ids:
+            return {}
+        rows = self.con.execute(f"SELECT {_SELECT_EVENTS} FROM events e WHERE list_contains(?, e.event_id)",
+                                [ids]).fetchall()
+        return {e.event_id: e for e in map(_row_event, rows)}
 
     def events_of_articles(self, article_ids: Iterable[str]) -> dict[str, list[Event]]:
         """Every stored event of these articles (negated ones too), in position order."""
@@ -110,7 +118,7 @@ class IncidentTables:
         out: dict[str, list[Event]] = {i: [] for i in ids}
         if not ids:
             return out
-        rows = self.con.execute(f"SELECT {_SELECT_EVENTS} FROM events e WHERE e.article_id IN (SELECT unnest(?)) "
+        rows = self.con.execute(f"SELECT {_SELECT_EVENTS} FROM events e WHERE list_contains(?, e.article_id) "
                                 "ORDER BY e.article_id, e.sentence_index, e.span_start, e.event_id", [ids]).fetchall()
         for r in rows:
             e = _row_event(r)
@@ -132,12 +140,19 @@ class IncidentTables:
         ids = [s["incident"].incident_id for s in states]
         with self._transaction():
             if unlink:
-                self.con.execute("DELETE FROM incident_events WHERE article_id IN (SELECT unnest(?))", [unlink])
+                self.con.execute("DELETE FROM incident_events WHERE list_contains(?, article_id)", [unlink])
             if delete:
-                self.con.execute("DELETE FROM incident_events WHERE incident_id IN (SELECT unnest(?))", [delete])
+                self.con.execute("DELETE FROM incident_events WHERE list_contains(?, incident_id)", [delete])
             gone = list(dict.fromkeys(delete + ids))
             if gone:
-                self.con.execute("DELETE FROM incidents WHERE incident_id IN (SELECT unnest(?))", [gone])
+                self.con.execute("DELETE FROM incidents WHERE list_contains(?, incident_id)", [gone])
+                self.con.execute("DELETE FROM incident_cells WHERE list_contains(?, incident_id)", [gone])
+            cells = [(c, s["incident"].incident_id) for s in states for c in s.get("cells") or []]
+            if cells:
+                import pyarrow as pa
+
+                _cells = pa.table({"cell": [c for c, _ in cells], "incident_id": [i for _, i in cells]})  # noqa: F841
+                self.con.execute("INSERT INTO incident_cells SELECT cell, incident_id FROM _cells")
             if states:
                 import pyarrow as pa
 
@@ -159,6 +174,7 @@ class IncidentTables:
         """Delete every incident and link (before a rebuild)."""
         with self._transaction():
             self.con.execute("DELETE FROM incident_events")
+            self.con.execute("DELETE FROM incident_cells")
             self.con.execute("DELETE FROM incidents")
 
     # ---- public reads -----------------------------------------------------------------------------------
@@ -360,6 +376,6 @@ def _where(*, country=None, source=None, target=None, dyad=None, code=None, root
         conds.append("i.num_mentions >= ?")
         params.append(int(min_mentions))
     if ids is not None:
-        conds.append("i.incident_id IN (SELECT unnest(?))")
+        conds.append("list_contains(?, i.incident_id)")
         params.append(list(ids))
     return (" WHERE " + " AND ".join(conds) if conds else ""), params

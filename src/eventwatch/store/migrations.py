@@ -75,8 +75,14 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             incident_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL, article_id VARCHAR NOT NULL,
             role VARCHAR NOT NULL, stage VARCHAR, link_score DOUBLE,
             PRIMARY KEY (incident_id, event_id, role))""",
+        "CREATE INDEX incident_events_incident ON incident_events (incident_id)",
         "CREATE INDEX incident_events_event ON incident_events (event_id)",
         "CREATE INDEX incident_events_article ON incident_events (article_id)",
+        # the window index: one row per country and week (and month, for incidents that anchor cases)
+        # of an incident's date window, so candidates are found by equality look-ups (clustering.state_cells)
+        "CREATE TABLE incident_cells (cell VARCHAR NOT NULL, incident_id VARCHAR NOT NULL)",
+        "CREATE INDEX incident_cells_cell ON incident_cells (cell)",
+        "CREATE INDEX incident_cells_incident ON incident_cells (incident_id)",
     ]),
     (5, [
         # protected assets; geometry is GeoJSON (WGS84), covers/tags are JSON lists of strings
