@@ -14,7 +14,7 @@ import pytest
 from eventwatch.alerting import (AssetIndex, Match, build_alert, load_rules, match_naive, raise_alerts, severity)
 from eventwatch.errors import EventwatchError
 from eventwatch.records import Actor, Incident, Place
-from eventwatch.riskscore import asset_risk, district_risk, plot_series, risk_series
+from eventwatch.riskscore import asset_risk, district_risk, incident_marks, plot_series, risk_series
 from eventwatch.store import Store
 from eventwatch.watchlist import Asset, haversine_km, make_asset, read_assets, write_assets
 
@@ -441,8 +441,10 @@ def test_risk_series_and_plot(sample_assets, tmp_path):
     series = risk_series(incs, dasu, RULES, start="2024-02-01", end="2024-06-30", step_days=7)
     assert series[0][1] == 0 and series[-1][0] == dt.date(2024, 6, 30)
     peak = max(series, key=lambda x: x[1])
-    assert dt.date(2024, 5, 1) <= peak[0] < dt.date(2024, 5, 8)
-    out = plot_series(series, str(tmp_path / "risk.png"), "Risk at Dasu")
+    assert peak == (dt.date(2024, 5, 1), pytest.approx(60 + 60 * 0.5 ** (61 / 30), abs=0.05))
+    marks = incident_marks(incs, dasu, RULES, start="2024-02-01", end="2024-06-30")
+    assert marks == [(dt.date(2024, 3, 1), 60.0), (dt.date(2024, 5, 1), 60.0)]
+    out = plot_series(series, str(tmp_path / "risk.png"), "Risk at Dasu", marks)
     assert Path(out).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -526,12 +526,13 @@ def risk_plot(asset: str, path: str, *, as_of: str | None = None, days: int = 36
     import datetime as dt
 
     from .alerting import load_rules
-    from .riskscore import plot_series, risk_series
+    from .riskscore import incident_marks, plot_series, risk_series
     from .store import Store
 
     r = load_rules(rules)
     with Store(_settings(db).db, read_only=True) as store:
         a = store.asset(asset)
         day, incidents = _risk_inputs(store, r, as_of, extra_days=days)
-    series = risk_series(incidents, a, r, start=day - dt.timedelta(days=days), end=day, step_days=step_days)
-    return plot_series(series, path, f"Risk at {a.name}")
+    start = day - dt.timedelta(days=days)
+    series = risk_series(incidents, a, r, start=start, end=day, step_days=step_days)
+    return plot_series(series, path, f"Risk at {a.name}", incident_marks(incidents, a, r, start=start, end=day))

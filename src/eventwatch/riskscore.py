@@ -140,21 +140,30 @@ _DISTRICT = Asset(asset_id="-", name="-", kind="site")
 
 def risk_series(incidents: list[Incident], asset: Asset, rules: Rules, *, start, end,
                 step_days: int = 7) -> list[tuple[dt.date, float]]:
-    """The asset's score at every ``step_days`` from ``start`` to ``end`` (for a plot)."""
+    """The asset's score every ``step_days`` from ``start`` to ``end`` and on each incident's day (for a plot)."""
     start, end = _as_date(start), _as_date(end)
     matches = AssetIndex([asset], rules).match(incidents)
+    days = {start + dt.timedelta(days=k) for k in range(0, (end - start).days + 1, step_days)} | {end}
+    # the days of the incidents themselves too, or the plot would cut off every peak
+    days |= {d for d in (incident_day(m.incident) for m in matches) if d is not None and start <= d <= end}
+    return [(d, _score(asset.asset_id, asset.name, "asset", matches, rules, d).score) for d in sorted(days)]
+
+
+def incident_marks(incidents: list[Incident], asset: Asset, rules: Rules, *, start, end) -> list[tuple[dt.date, float]]:
+    """(date, severity) of the asset's incidents between two dates: the dots under a risk plot."""
+    start, end = _as_date(start), _as_date(end)
     out = []
-    day = start
-    while day <= end:
-        out.append((day, _score(asset.asset_id, asset.name, "asset", matches, rules, day).score))
-        day += dt.timedelta(days=step_days)
-    if out and out[-1][0] != end:
-        out.append((end, _score(asset.asset_id, asset.name, "asset", matches, rules, end).score))
-    return out
+    for m in AssetIndex([asset], rules).match(incidents):
+        day = incident_day(m.incident)
+        if day is not None and start <= day <= end:
+            out.append((day, severity(m, rules)))
+    return sorted(out)
 
 
-def plot_series(series: list[tuple[dt.date, float]], path: str, title: str) -> str:
-    """Write the series as a PNG line chart (matplotlib, headless Agg backend); returns the path."""
+def plot_series(series: list[tuple[dt.date, float]], path: str, title: str,
+                marks: list[tuple[dt.date, float]] = ()) -> str:
+    """Write the series as a PNG line chart (matplotlib, headless Agg backend), with each incident
+    as a dot at its date and severity (right axis) so every rise is explained; returns the path."""
     from .errors import error
 
     try:
@@ -168,6 +177,12 @@ def plot_series(series: list[tuple[dt.date, float]], path: str, title: str) -> s
     try:
         ax.plot([d for d, _ in series], [s for _, s in series], color="#b03a2e", linewidth=1.8)
         ax.fill_between([d for d, _ in series], [s for _, s in series], color="#b03a2e", alpha=0.15)
+        if marks:
+            ax2 = ax.twinx()
+            ax2.scatter([d for d, _ in marks], [v for _, v in marks], color="#1f4e79", s=18, zorder=3,
+                        label="incident (severity)")
+            ax2.set_ylim(0, 100)
+            ax2.set_ylabel("incident severity", color="#1f4e79")
         ax.set_title(title)
         ax.set_ylabel("risk score")
         ax.set_ylim(bottom=0)
