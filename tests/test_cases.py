@@ -87,6 +87,9 @@ STAGES = [
          "blast"), "pledge"),
     (ref("The Taliban denied any involvement in the Dasu attack."), "other"),
     (ref("The Taliban said the Dasu attack was a crime against Islam."), None),
+    (ref("Residents fled the area after the Dasu attack."), None),  # not a suspect at large
+    (ref("The families of the victims called for an independent inquiry into last month's bombing.", "183",
+         "bombing"), "demand"),
     (ev("Chinese investigators met Pakistani officials in Islamabad to discuss the Dasu attack.", "040",
         trigger="met"), "meeting"),
     (ev("Chinese officials met Pakistani officials in Islamabad to discuss trade.", "040", trigger="met"), None),
@@ -271,6 +274,20 @@ def test_flag_unmet():
     entries.append(late)
     flag_unmet(entries, days=30, as_of="2022-02-01")
     assert late.unmet is True and entries[-2].unmet is False
+
+
+def test_bad_input_never_raises():
+    weird = [Event("a", 0, (0, 0), "", ""), Event("a", 0, (0, 0), None, None),
+             ref("the July 14 attack", published="2021-13-45"), ref("the attack", published="not a date"),
+             ev("Police arrested two men over the Dasu attack.", "173", published="2021-08-01", date="garbage")]
+    incidents = [DASU_ATTACK, Incident("j", "", ""), Incident("k", "183", "18", date="bad", location=DASU)]
+    for e in weird:
+        stage_of(e)
+        reference_info(e)
+        assert all(0.0 <= link_score(e, i) <= 1.0 for i in incidents)
+    entries = [CaseEntry("i", weird[0], "pledge", "bad-date"), CaseEntry("i", weird[1], "arrest", None)]
+    flag_unmet(entries, days=30, as_of="2021-09-01")
+    assert [e.unmet for e in entries] == [False, False] and case_status(entries) == "arrested"
 
 
 def test_modules_import_no_spacy():

@@ -51,7 +51,7 @@ CASES = [
     ("The attack left 5 dead and 12 injured.", 5, 12, N, {}),
     ("Security forces killed five militants in a raid in North Waziristan.", 5, N, N, {}),
     ("The toll stood at 36, officials said, with 48 wounded.", 36, 48, N, {}),
-    ("Over 100 people have been killed in the fighting since January.", 100, N, N, {}),
+    ("Over 100 people have been killed in the fighting since January.", N, N, N, {}),  # a running total
     ("Pakistan has deployed 15,000 troops to protect 7,000 Chinese nationals.", N, N, N, {}),
     ("The project, 300 km north of Islamabad, employs 1,200 workers aged 18 to 60.", N, N, N, {}),
     ("Twenty-one people, including a child, were killed on Tuesday.", 21, N, N, {}),
@@ -66,6 +66,12 @@ CASES = [
     ("At least six of the dead were Chinese nationals, and more than 20 people were wounded, he said.", N, 20, N,
      {"CHN": 6}),
     ("The minister, who was born in 1961, said 2021 had been a hard year.", N, N, N, {}),
+    ("The conflict has killed more than 6,000 people since 2017, according to the International Crisis Group.",
+     N, N, N, {}),
+    ("The region has been gripped by violence since May 2023, in which more than 250 people have been killed.",
+     N, N, N, {}),
+    ("Militants have kidnapped 40 foreigners so far this year.", N, N, N, {}),
+    ("The blast killed 13 people, the deadliest attack on Chinese nationals since 2014.", 13, N, N, {}),
 ]
 
 

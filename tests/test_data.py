@@ -117,7 +117,8 @@ def test_case_tables():
     for r in rows("case_goals.tsv"):
         assert set(r["met_by"].split("|")) <= set(cases.STAGES), r
     assert sum(1 for r in rows("case_goals.tsv") if r["words"] == "-") == 1, "one fallback goal"
-    kinds = {"killed", "injured", "abducted", "victim", "filler", "modifier", "unit", "currency", "prefix"}
+    kinds = {"killed", "injured", "abducted", "victim", "filler", "modifier", "unit", "currency", "prefix",
+             "superlative"}
     seen = Counter()
     for r in rows("casualties.tsv"):
         assert r["kind"] in kinds and r["term"] == r["term"].lower().strip(), r

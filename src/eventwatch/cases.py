@@ -621,6 +621,13 @@ def _type_fit(info: dict, incident: Incident) -> float | None:
 
 
 def _date_fit(info: dict, inc_date: str | None, inc_precision: str | None) -> float | None:
+    try:
+        return _date_fit_checked(info, inc_date, inc_precision)
+    except ValueError:  # a malformed date gives no evidence either way
+        return 0.0
+
+
+def _date_fit_checked(info: dict, inc_date: str | None, inc_precision: str | None) -> float | None:
     """1 the same day, 0.6 a day apart, 0.6 inside the named month/week, 0.3 inside the named year;
     None: a strong date clue the incident contradicts (a weak one that does not fit just gives 0)."""
     if not inc_date or not (info["date"] or info["period"]):
@@ -867,10 +874,11 @@ def flag_unmet(entries: list[CaseEntry], *, days: int, as_of: str) -> None:
         if e.stage not in ("pledge", "demand"):
             continue
         d = _entry_date(e)
-        if not d:
-            e.unmet = False
-            continue
-        if date.fromisoformat(d[:10]) > cutoff:
+        try:
+            day = date.fromisoformat(d[:10]) if d else None
+        except ValueError:  # an unreadable date cannot be overdue
+            day = None
+        if day is None or day > cutoff:
             e.unmet = False
             continue
         later = {x.stage for x in ordered[idx + 1:] if (_entry_date(x) or "") >= d[:10]}

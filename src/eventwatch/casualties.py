@@ -20,6 +20,9 @@ invent one. Bounds are dropped: ``at least 10``, ``more than 10`` and ``nearly 1
 stated. A number that is a measure, an age, a time, money or a label is never a head count (``50 km``,
 ``a 25-year-old``, ``aged 25``, ``at 7:30 am``, ``$13 million``, ``No. 10``).
 
+A running total is no incident's toll and gives nothing: ``has killed more than 6,000 people since 2017``,
+``so far this year``, ``in the past two years`` (but ``the deadliest attack since 2014`` still counts).
+
 When one sentence gives several figures of a kind, coordinated groups add up (``killing two soldiers and
 three civilians`` is 5) and separate statements give the highest (``killed 10 ... the toll rose to 13``).
 
@@ -81,6 +84,7 @@ class _Lexicon:
     modifiers: frozenset[str]
     units: frozenset[tuple[str, ...]]
     before: frozenset[str]  # currency and prefixes: a number after them is not a head count
+    superlatives: frozenset[str]
     max_len: int
 
 
@@ -101,7 +105,7 @@ def lexicon() -> _Lexicon:
             groups[r["kind"]].add(" ".join(key))
     return _Lexicon(cues, frozenset(groups["victim"]), frozenset(groups["filler"]),
                     frozenset(groups["modifier"]), frozenset(groups["unit"]),
-                    frozenset(groups["currency"] | groups["prefix"]),
+                    frozenset(groups["currency"] | groups["prefix"]), frozenset(groups["superlative"]),
                     max(len(k) for k in list(cues) + list(groups["victim"])))
 
 
@@ -250,6 +254,32 @@ class _Sentence:
         if j >= 0 and self.low[j] in ("nobody", "none"):
             return 0, j
         return None
+
+
+_MONTH_WORDS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                          "october", "november", "december"})
+
+
+def _running_totals(s: _Sentence) -> list[int]:
+    """Token positions of phrases that make a figure a running total: "since 2017", "since May 2023", "so far
+    this year", "in the past two years", "to date". "Since" after a superlative ("the deadliest attack since
+    2014") compares, it does not total, and is skipped."""
+    out = []
+    for m, w in enumerate(s.low):
+        nxt = s.low[m + 1] if m + 1 < s.n else ""
+        hit = False
+        if w == "since":
+            hit = bool(re.fullmatch(r"(19|20)\d\d", nxt)) or nxt in _MONTH_WORDS or nxt in ("then", "last") or \
+                s.low[m + 1:m + 3] in (["the", "start"], ["the", "beginning"])
+            if hit and any(t in s.lex.superlatives for t in s.low[max(0, m - 6):m]):
+                hit = False
+        elif (w, nxt) in (("so", "far"), ("to", "date")):
+            hit = True
+        elif w in ("in", "over") and nxt in ("the",) and m + 2 < s.n and s.low[m + 2] in ("past", "last"):
+            hit = any(t in ("years", "months", "decades", "decade") for t in s.low[m + 3:m + 6])
+        if hit:
+            out.append(m)
+    return out
 
 
 def _forward(s: _Sentence, e: int) -> tuple[int, int, dict[str, int]] | None:
@@ -430,10 +460,14 @@ def _casualties(text: str) -> tuple[tuple, tuple]:
     lex = s.lex
 
     def record(kind: str, value: int, nat: dict[str, int]):
+        if any(i - 14 <= m <= i + 10 for m in running):
+            return  # "has killed more than 6,000 people since 2017": a running total, not one incident's toll
         if out[kind] is None or value > out[kind]:
             out[kind] = value
         for iso, v in nat.items():
             nationals[kind][iso] = max(nationals[kind].get(iso, 0), v)
+
+    running = _running_totals(s)
 
     i = 0
     while i < s.n:
