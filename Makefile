@@ -17,6 +17,7 @@ $(VENV)/.installed: pyproject.toml
 
 demo: $(VENV)/.installed
 	rm -f $(DEMO_DB)
+	$(VENV)/bin/eventwatch assets import samples/assets.geojson --db $(DEMO_DB)
 	$(VENV)/bin/eventwatch ingest samples/articles --db $(DEMO_DB)
 	$(VENV)/bin/eventwatch summary --db $(DEMO_DB) --examples 8
 

@@ -33,6 +33,9 @@ class IngestReport:
     incidents_changed: list[str] = field(default_factory=list)  # incident ids created, updated or removed
     # stored articles that gained a copy since incidents were last updated: their counts are refreshed
     _copied: list[str] = field(default_factory=list, repr=False)
+    alerts_created: list[str] = field(default_factory=list)  # alert ids raised on protected assets
+    alerts_updated: list[str] = field(default_factory=list)  # alerts whose incident got new reports
+    delivery_failures: list[str] = field(default_factory=list)  # "alert_id channel: message" (alerts kept)
 
     @property
     def articles(self) -> int:
@@ -49,6 +52,10 @@ class IngestReport:
         parts.append(f"{len(self.drops)} dropped")
         lines = [f"{self.articles + len(self.drops)} inputs: " + ", ".join(parts) + f"; {self.events} events stored"
                  f", {len(self.incidents_changed)} incidents created or updated in {self.seconds:.1f}s"]
+        if self.alerts_created or self.alerts_updated or self.delivery_failures:
+            lines.append(f"alerts: {len(self.alerts_created)} raised, {len(self.alerts_updated)} updated"
+                         + (f", {len(self.delivery_failures)} delivery failures (alerts kept)"
+                            if self.delivery_failures else ""))
         if self.drops:
             counts: dict[str, int] = {}
             for d in self.drops:
@@ -61,6 +68,8 @@ class IngestReport:
         return {"added": self.added, "duplicates": self.duplicates, "conflicts": self.conflicts,
                 "replaced": self.replaced, "near_duplicates": self.near_duplicates, "events": self.events,
                 "seconds": round(self.seconds, 2), "incidents_changed": list(self.incidents_changed),
+                "alerts_created": list(self.alerts_created), "alerts_updated": list(self.alerts_updated),
+                "delivery_failures": list(self.delivery_failures),
                 "drops": [d.__dict__ for d in self.drops]}
 
 
@@ -153,6 +162,7 @@ def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str 
     with Store(s.db) as store:
         if threshold is not None:
             index_stored_articles(store)  # only articles stored without near-duplicate bands; usually none
+        watch = _watch_rules(store)
         bar = _progress() if progress else None
         chunk: list[Article] = []
         for item in read(paths, encoding=encoding):
@@ -167,9 +177,9 @@ def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str 
             else:
                 chunk.append(item)
                 if len(chunk) >= INGEST_CHUNK:
-                    _store_chunk(chunk, store, report, replace, n_process, bar, threshold)
+                    _store_chunk(chunk, store, report, replace, n_process, bar, threshold, watch)
                     chunk = []
-        _store_chunk(chunk, store, report, replace, n_process, bar, threshold)
+        _store_chunk(chunk, store, report, replace, n_process, bar, threshold, watch)
         if bar is not None:
             bar.close()
     report.seconds = time.perf_counter() - t0
@@ -177,9 +187,9 @@ def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str 
 
 
 def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: bool, n_process: int | None, bar,
-                 threshold: float | None = None):
+                 threshold: float | None = None, watch=None):
     if not chunk:
-        _update_incidents(store, [], [], report)  # copies recorded since the last chunk, if any
+        _update_incidents(store, [], [], report, watch)  # copies recorded since the last chunk, if any
         return  # nothing new: not even the spaCy import
     plan = None
     if threshold is not None:
@@ -223,7 +233,7 @@ def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: boo
         else:
             report.conflicts += 1
     if plan is None:
-        _update_incidents(store, stored, replaced, report)
+        _update_incidents(store, stored, replaced, report, watch)
         return
     from .dedup import scheme
 
@@ -241,9 +251,9 @@ def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: boo
         else:
             orphans.append(c.article)
     # clustered after the copies are recorded, so the incidents' source counts include them
-    _update_incidents(store, stored, replaced, report)
+    _update_incidents(store, stored, replaced, report, watch)
     if orphans:
-        _store_chunk(orphans, store, report, replace, n_process, bar, threshold)
+        _store_chunk(orphans, store, report, replace, n_process, bar, threshold, watch)
 
 
 def _record_copy(report: IngestReport, store, article: Article, of: str, similarity: float) -> None:
@@ -259,17 +269,43 @@ def _record_copy(report: IngestReport, store, article: Article, of: str, similar
         report.duplicates += 1  # this report of it is listed already: a re-ingest
 
 
-def _update_incidents(store, article_ids: list[str], replaced: list[str], report: IngestReport) -> None:
-    """Cluster the chunk's new events into incidents (only candidates in their window are read)."""
+def _update_incidents(store, article_ids: list[str], replaced: list[str], report: IngestReport,
+                      watch=None) -> list[str]:
+    """Cluster the chunk's new events into incidents (only candidates in their window are read), then
+    raise or update alerts for exactly the incidents that changed."""
     from .clustering import update_store
 
     # an article stored earlier that gained a copy is re-clustered like a replaced one, which
     # recomputes its incidents' mention and source counts with the new report
     copied = [a for a in dict.fromkeys(report._copied) if a not in article_ids]
     report._copied.clear()
-    if article_ids or copied:
-        changed = update_store(store, list(article_ids) + copied, replaced=list(replaced) + copied)
-        report.incidents_changed = sorted(set(report.incidents_changed) | set(changed))
+    if not (article_ids or copied):
+        return []
+    changed = update_store(store, list(article_ids) + copied, replaced=list(replaced) + copied)
+    report.incidents_changed = sorted(set(report.incidents_changed) | set(changed))
+    if watch is not None and changed:
+        _raise_alerts(store, list(changed), watch, report)
+    return list(changed)
+
+
+def _watch_rules(store):
+    """The watch rules when any asset is registered (read before the first article, so a bad
+    rules file stops the ingest with EW138 instead of silently raising no alerts), else None."""
+    if not store.assets():
+        return None
+    from .alerting import load_rules
+
+    return load_rules()
+
+
+def _raise_alerts(store, incident_ids: list[str], rules, report: IngestReport) -> None:
+    """Alerts for exactly the incidents this chunk created or changed (see alerting.raise_alerts)."""
+    from .alerting import raise_alerts
+
+    run = raise_alerts(store, incident_ids, rules=rules)
+    report.alerts_created.extend(run.created)
+    report.alerts_updated.extend(a for a in run.updated if a not in report.alerts_updated)
+    report.delivery_failures.extend(run.failures)
 
 
 def _drop(report: IngestReport, store, drop: Drop):
@@ -421,3 +457,185 @@ def events_to_jsonl(evs: Iterable[Event], fh) -> int:
         fh.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
         n += 1
     return n
+
+
+# ---- watch: assets, alerts, risk ------------------------------------------------------------------------
+
+@dataclass
+class AssetImport:
+    """What an assets import did: ids stored, and one coded error per row that was not."""
+
+    added: list[str] = field(default_factory=list)
+    errors: list[EventwatchError] = field(default_factory=list)
+
+    def to_text(self) -> str:
+        lines = [f"{len(self.added)} assets imported, {len(self.errors)} rows refused"]
+        lines.extend("  " + str(e) for e in self.errors)
+        return "\n".join(lines)
+
+
+def assets_add(name: str, *, kind: str = "site", lat: float | None = None, lon: float | None = None,
+               radius_km: float | None = None, geometry: dict | str | None = None, country: str | None = None,
+               covers: list[str] | str | None = None, tags: list[str] | str | None = None,
+               asset_id: str | None = None, replace: bool = False, db: str | None = None):
+    """Store one protected asset (validated: EW130-EW135, EW143) and return it.
+
+    >>> eventwatch.assets_add("Gwadar port", kind="site", lat=25.12, lon=62.33, radius_km=15, country="PAK")
+    """
+    from .store import Store
+    from .watchlist import make_asset
+
+    a = make_asset(name=name, kind=kind, lat=lat, lon=lon, radius_km=radius_km, geometry=geometry,
+                   country=country, covers=covers, tags=tags, asset_id=asset_id)
+    with Store(_settings(db).db) as store:
+        store.add_assets([a], replace=replace)
+    return a
+
+
+def assets_list(*, db: str | None = None) -> list:
+    """Every stored asset. ``[a.name for a in eventwatch.assets_list(db="w.duckdb")]``"""
+    from .store import Store
+
+    with Store(_settings(db).db, read_only=True) as store:
+        return store.assets()
+
+
+def assets_import(path: str | Path, *, replace: bool = False, db: str | None = None) -> AssetImport:
+    """Import assets from a .csv or .geojson file. A bad row gets a coded error (EW130-EW143) and
+    is skipped; the good rows are stored together in one transaction (never half a file).
+
+    >>> eventwatch.assets_import("samples/assets.geojson", db="w.duckdb").added
+    """
+    from .store import Store
+    from .watchlist import read_assets
+
+    assets, errors = read_assets(path)
+    report = AssetImport(errors=errors)
+    with Store(_settings(db).db) as store:
+        if not replace:
+            stored = {a.asset_id for a in store.assets()}
+            keep = []
+            for a in assets:
+                if a.asset_id in stored:
+                    report.errors.append(error("EW135", path=str(path), where="", value=a.asset_id,
+                                               detail="is stored already"))
+                else:
+                    keep.append(a)
+            assets = keep
+        store.add_assets(assets, replace=replace)
+    report.added = [a.asset_id for a in assets]
+    return report
+
+
+def assets_export(path: str | Path, *, db: str | None = None) -> int:
+    """Write every stored asset to a .csv or .geojson file; returns how many."""
+    from .watchlist import write_assets
+
+    return write_assets(assets_list(db=db), path)
+
+
+def assets_remove(asset: str, *, db: str | None = None) -> str:
+    """Remove an asset by id or name (its alerts stay); returns its id. EW137 when unknown."""
+    from .store import Store
+
+    with Store(_settings(db).db) as store:
+        return store.remove_asset(asset)
+
+
+def alerts(*, status: str | None = None, asset: str | None = None, limit: int | None = None,
+           db: str | None = None) -> list:
+    """Stored alerts, most severe first. ``eventwatch.alerts(status="new", asset="gwadar-port")``"""
+    from .store import Store
+
+    with Store(_settings(db).db, read_only=True) as store:
+        return store.alerts(status=status, asset=asset, limit=limit)
+
+
+def alert_history(alert_id: str, *, db: str | None = None) -> list[dict]:
+    """Every change of an alert (created, updated, delivered, acknowledged, closed), oldest first."""
+    from .store import Store
+
+    with Store(_settings(db).db, read_only=True) as store:
+        if store.alert(alert_id) is None:
+            raise error("EW139", value=alert_id)
+        return store.alert_history(alert_id)
+
+
+def alert_ack(alert_id: str, *, by: str, note: str | None = None, db: str | None = None):
+    """Acknowledge a new alert, recording who (EW139 unknown id, EW140 not new)."""
+    from .store import Store
+
+    with Store(_settings(db).db) as store:
+        return store.set_alert_status(alert_id, "acknowledged", by=by, note=note)
+
+
+def alert_close(alert_id: str, *, by: str, note: str | None = None, db: str | None = None):
+    """Close a new or acknowledged alert, recording who (EW139 unknown id, EW140 already closed)."""
+    from .store import Store
+
+    with Store(_settings(db).db) as store:
+        return store.set_alert_status(alert_id, "closed", by=by, note=note)
+
+
+def alerts_scan(*, since: str | None = None, rules: str | None = None, deliver: bool = True,
+                db: str | None = None):
+    """Match every stored incident (since a date) against the assets: for assets added after
+    the incidents were ingested. Existing alerts are updated, never duplicated.
+
+    >>> eventwatch.alerts_scan(db="w.duckdb").created
+    """
+    from .alerting import load_rules, raise_alerts
+    from .store import Store
+
+    with Store(_settings(db).db) as store:
+        ids = [i.incident_id for i in store.incidents(since=since, limit=None)]
+        return raise_alerts(store, ids, rules=load_rules(rules), deliver=deliver)
+
+
+def _risk_inputs(store, rules, as_of, extra_days: int = 0):
+    import datetime as dt
+
+    from .riskscore import _as_date, lookback_days
+
+    day = _as_date(as_of)
+    since = day - dt.timedelta(days=lookback_days(rules) + extra_days)
+    return day, store.incidents(since=since.isoformat(), until=day.isoformat(), limit=None)
+
+
+def risk(*, asset: str | None = None, as_of: str | None = None, districts: bool = False,
+         rules: str | None = None, db: str | None = None) -> list:
+    """The risk ranking as of a date (default today): assets, or districts with ``districts=True``;
+    ``asset`` restricts it to one asset. Each ``RiskScore`` lists its top contributing incidents.
+
+    >>> top = eventwatch.risk(db="w.duckdb", as_of="2024-06-30")[0]
+    >>> top.name, top.score, top.trend, top.contributors[0]["share"]
+    """
+    from .alerting import load_rules
+    from .riskscore import asset_risk, district_risk
+    from .store import Store
+
+    r = load_rules(rules)
+    with Store(_settings(db).db, read_only=True) as store:
+        day, incidents = _risk_inputs(store, r, as_of)
+        if districts:
+            return district_risk(incidents, r, as_of=day)
+        assets = [store.asset(asset)] if asset else store.assets()
+    return asset_risk(incidents, assets, r, as_of=day)
+
+
+def risk_plot(asset: str, path: str, *, as_of: str | None = None, days: int = 365, step_days: int = 7,
+              rules: str | None = None, db: str | None = None) -> str:
+    """Plot an asset's risk score over the ``days`` before ``as_of`` to a PNG; returns the path."""
+    import datetime as dt
+
+    from .alerting import load_rules
+    from .riskscore import incident_marks, plot_series, risk_series
+    from .store import Store
+
+    r = load_rules(rules)
+    with Store(_settings(db).db, read_only=True) as store:
+        a = store.asset(asset)
+        day, incidents = _risk_inputs(store, r, as_of, extra_days=days)
+    start = day - dt.timedelta(days=days)
+    series = risk_series(incidents, a, r, start=start, end=day, step_days=step_days)
+    return plot_series(series, path, f"Risk at {a.name}", incident_marks(incidents, a, r, start=start, end=day))
