@@ -90,6 +90,8 @@ class EventTables:
             if replace:
                 self.con.execute("DELETE FROM events WHERE article_id = ?", [article.id])
                 self.con.execute("DELETE FROM articles WHERE id = ?", [article.id])
+                self.con.execute("DELETE FROM article_sources WHERE article_id = ? AND source_id = ?",
+                                 [article.id, article.id])
             self.con.execute(
                 f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
@@ -97,7 +99,35 @@ class EventTables:
                  article.dateline_place, article.source_path, article.source_format, h, article.text,
                  json.dumps([[b.start, b.end, b.kind] for b in article.blocks]),
                  dt.datetime.now(), len(rows)])
+            self._add_source(article.id, article, 1.0)
             self._insert_events(rows)
+
+    def _add_source(self, article_id: str, report: Article, similarity: float) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO article_sources (article_id, source_id, agency, title, url, published, "
+            "source_path, similarity, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [article_id, report.id, report.agency, report.title, report.url, report.published,
+             report.source_path, similarity, dt.datetime.now()])
+
+    def article_sources(self, article_ids: Iterable[str]) -> dict[str, list[dict]]:
+        """Every report of each article: itself first, then its near-duplicate copies.
+
+        >>> store.article_sources(["s001"])["s001"][0]["agency"]
+        'Reuters'
+        """
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[str, list[dict]] = {i: [] for i in ids}
+        if not ids:
+            return out
+        cols = ["article_id", "source_id", "agency", "title", "url", "published", "source_path", "similarity"]
+        rows = self.con.execute(
+            f"SELECT {', '.join(cols)} FROM article_sources WHERE list_contains(?, article_id) "
+            "ORDER BY article_id, source_id != article_id, added_at, source_id", [ids]).fetchall()
+        for r in rows:
+            d = dict(zip(cols, r))
+            d["published"] = _iso(d["published"])
+            out[d["article_id"]].append(d)
+        return out
 
     def _insert_events(self, rows: list[list[Any]]) -> None:
         # one INSERT from an Arrow table: DuckDB's per-statement cost dwarfs the per-row cost,
@@ -191,6 +221,7 @@ class EventTables:
         lo, hi = self._first("SELECT min(effective_date), max(effective_date) FROM events")
         return {
             "articles": one("SELECT count(*) FROM articles"),
+            "reports": one("SELECT count(*) FROM article_sources"),
             "events": one("SELECT count(*) FROM events"),
             "negated": one("SELECT count(*) FROM events WHERE negated"),
             "drops": one("SELECT count(*) FROM drops"),
