@@ -23,6 +23,7 @@ class Settings:
     port: int = 8000  # `eventwatch serve` port
     key: str = ""  # API key that `eventwatch ingest --via` sends (EVENTWATCH_KEY)
     api_max_batch: int = 1000  # most articles one POST /api/v1/ingest may carry
+    api_db_slots: int = max(2, os.cpu_count() or 2)  # GET requests querying the database at once
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
