@@ -24,6 +24,9 @@ class Settings:
     key: str = ""  # API key that `eventwatch ingest --via` sends (EVENTWATCH_KEY)
     api_max_batch: int = 1000  # most articles one POST /api/v1/ingest may carry
     api_db_slots: int = max(2, os.cpu_count() or 2)  # GET requests querying the database at once
+    link_threshold: float = 0.5  # least cases.link_score for a reference or follow-up to join an incident's case
+    case_days: int = 365  # a reference or follow-up is linked to incidents at most this long before its report
+    unmet_days: int = 30  # a pledge or demand with no matching follow-up after this long is flagged unmet
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
