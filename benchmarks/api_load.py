@@ -49,15 +49,19 @@ def build_db(path: str, n_events: int) -> tuple[str, str]:
 
     Reused when a database of that size is already there (the tokens are kept beside it).
     """
+    from eventwatch.errors import EventwatchError
     from eventwatch.store import EVENT_COLUMNS, Store
 
     tokens_file = Path(path + ".tokens.json")
     if Path(path).exists() and tokens_file.exists():
-        with Store(path, read_only=True) as s:
-            t = json.loads(tokens_file.read_text())
-            if s.count_events(include_negated=True) == n_events and t.get("layout") == LAYOUT:
-                print(f"reusing {path} ({n_events:,} events)", file=sys.stderr)
-                return t["reader"], t["analyst"]
+        try:
+            with Store(path, read_only=True) as s:
+                t = json.loads(tokens_file.read_text())
+                if s.count_events(include_negated=True) == n_events and t.get("layout") == LAYOUT:
+                    print(f"reusing {path} ({n_events:,} events)", file=sys.stderr)
+                    return t["reader"], t["analyst"]
+        except EventwatchError as exc:  # written by another version of the schema: build it again
+            print(f"rebuilding {path}: {exc}", file=sys.stderr)
     for p in (path, path + ".wal", str(tokens_file)):
         if os.path.exists(p):
             os.remove(p)
