@@ -522,7 +522,7 @@ def test_serve_announces_itself_and_a_second_writer_gets_a_clear_message(served)
     out = _eventwatch("serve", "--db", db, "--port", str(_free_port()))
     assert out.returncode == 2 and "EW108" in out.stderr and "Traceback" not in out.stderr
 
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signal.SIGTERM)  # what a service manager sends
     proc.wait(timeout=30)
     assert not serve_file(db).exists()
     with Store(db) as s:  # intact: everything it held, nothing half-written

@@ -221,6 +221,8 @@ def _ingest_via(paths, url: str, key: str | None, report: IngestReport, *, encod
         got = post_ingest(url, records, key=key, replace=replace)
         for k in ("added", "duplicates", "conflicts", "replaced", "events"):
             setattr(report, k, getattr(report, k) + int(got.get(k, 0)))
+        if hasattr(report, "incidents_changed"):
+            report.incidents_changed = sorted(set(report.incidents_changed) | set(got.get("incidents_changed", [])))
         for d in got.get("drops", []):
             path = d.get("path", "")
             if path.startswith("articles[") and path[9:-1].isdigit() and int(path[9:-1]) < len(batch):

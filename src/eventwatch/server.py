@@ -414,7 +414,7 @@ class Extractor:
     def close(self) -> None:
         with self._lock:
             if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool.shutdown(wait=True, cancel_futures=True)
                 self._pool = None
 
 
@@ -954,6 +954,7 @@ def create_app(db: str | Store, *, open_reads: bool = False, host: str = "127.0.
 def run_server(db: str, *, host: str = "127.0.0.1", port: int = 8000, open_reads: bool = False,
                log_level: str = "info") -> None:
     """Serve ``db`` with uvicorn until interrupted, announcing the server in ``<db>.serve.json``."""
+    import signal
     import socket
     import sys
 
@@ -973,8 +974,15 @@ def run_server(db: str, *, host: str = "127.0.0.1", port: int = 8000, open_reads
         except OSError:
             app.state.eventwatch.store.close()
             raise error("EW114", host=host, port=port) from None
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    # uvicorn shuts down on SIGTERM, then raises the signal again to the handler it found: make that
+    # an exit through the finally below, so the server record does not outlive the server
+    previous = signal.signal(signal.SIGTERM, stop)
     write_serve_file(db, host, port)
     try:
         uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
     finally:
         remove_serve_file(db)
+        signal.signal(signal.SIGTERM, previous)
