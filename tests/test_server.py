@@ -785,3 +785,11 @@ def test_every_page_is_the_slice_of_the_whole_ordered_list(store, order):
             for offset in range(0, len(whole) + 2):
                 got = [e.event_id for e in store.events(order=order, limit=limit, offset=offset, **filters)]
                 assert got == whole[offset:offset + limit], (order, filters, limit, offset)
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(store, keys):
+    client = Client(create_app(store, settings=Settings.load(api_max_body_mb=1)))
+    big = {"articles": [{"id": f"b{i}", "text": "KABUL, May 2 - " + "x" * 200_000} for i in range(6)]}
+    r = client.post("/api/v1/ingest", json=big, headers=auth(keys["analyst"]))
+    assert r.status_code == 413 and r.json()["code"] == "EW115"
+    assert store.count_articles() == 3

@@ -73,6 +73,7 @@ ERRORS: dict[str, tuple[str, str]] = {
     "EW112": ("a batch of {n} articles is over the limit of {limit}", "send at most {limit} articles per request (EVENTWATCH_API_MAX_BATCH)"),
     "EW113": ("internal server error ({detail})", "report it as a bug with the request; the stored data is untouched"),
     "EW114": ("port {port} on {host} is in use", "stop what listens there, or pass another --port"),
+    "EW115": ("the request body is over the limit of {limit} MB", "send fewer articles per request, or raise EVENTWATCH_API_MAX_BODY_MB"),
     "EW130": ("{where}asset has no name", "give every asset a 'name'"),
     "EW131": ("{where}unknown asset kind {value!r}", "use one of: {choices}"),
     "EW132": ("{where}invalid geometry: {detail}", "give a point as lat/lon, or a GeoJSON Point, LineString or Polygon in WGS84 (lon, lat order)"),

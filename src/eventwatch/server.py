@@ -54,7 +54,7 @@ ORDERS = ("date", "-date", "article", "confidence")
 
 # HTTP status of each coded error; other EW0xx codes are about the request's input: 400
 STATUS = {"EW100": 401, "EW101": 401, "EW102": 403, "EW103": 400, "EW104": 404, "EW105": 422, "EW106": 404,
-          "EW107": 405, "EW112": 413, "EW113": 500, "EW030": 503, "EW108": 503, "EW031": 500, "EW032": 500,
+          "EW107": 405, "EW112": 413, "EW115": 413, "EW113": 500, "EW030": 503, "EW108": 503, "EW031": 500, "EW032": 500,
           "EW033": 500, "EW034": 500, "EW012": 500, "EW020": 500, "EW021": 500, "EW050": 500,
           "EW080": 404, "EW135": 409, "EW137": 404, "EW139": 404, "EW140": 409, "EW138": 500, "EW144": 500}
 
@@ -636,6 +636,8 @@ def _install_error_handlers(app: FastAPI) -> None:
             err = error("EW106", method=request.method, route=request.url.path)
         elif exc.status_code == 405:
             err = error("EW107", method=request.method, route=request.url.path)
+        elif exc.status_code == 413:
+            err = error("EW115", limit=_state(request).settings.api_max_body_mb)
         else:
             err = error("EW105", detail=str(exc.detail))
         return envelope(err.code, err.message, err.hint, exc.status_code, getattr(exc, "headers", None))
@@ -906,6 +908,27 @@ def _date_or_400(value: str, name: str) -> str:
         raise error("EW041", value=value, name=name, choices="use a date as YYYY-MM-DD") from None
 
 
+_HAS_BODY_LIMIT = "max_body_size" in __import__("inspect").signature(FastAPI.__init__).parameters
+
+
+class BodyLimit:
+    """ASGI middleware: a request that announces a body over the limit gets the EW115 envelope at
+    once, unread. (A body sent without a length is cut off by FastAPI's own limit, where it has one.)"""
+
+    def __init__(self, app, max_mb: int):
+        self.app = app
+        self.max_mb = max_mb
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            for name, value in scope.get("headers", ()):
+                if name == b"content-length" and value.isdigit() and int(value) > self.max_mb * 2**20:
+                    err = error("EW115", limit=self.max_mb)
+                    await envelope(err.code, err.message, err.hint, 413)(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+
 # ---- the app ----------------------------------------------------------------------------------------------
 
 def create_app(db: str | Store, *, open_reads: bool = False, host: str = "127.0.0.1",
@@ -931,12 +954,17 @@ def create_app(db: str | Store, *, open_reads: bool = False, host: str = "127.0.
         if owns:
             store.close()
 
-    app = FastAPI(title="eventwatch", version=__version__, lifespan=lifespan,
+    # a bound on what one request may make the server read: BodyLimit answers the envelope for a
+    # body that announces its length; FastAPI's own limit (a little higher, so that BodyLimit answers
+    # first) cuts off one sent in chunks, with a plain 413
+    limit = {"max_body_size": (settings.api_max_body_mb + 1) * 2**20} if _HAS_BODY_LIMIT else {}
+    app = FastAPI(title="eventwatch", version=__version__, lifespan=lifespan, **limit,
                   description="CAMEO-coded events from news, with their evidence. Lists answer "
                               "`{items, total, limit, offset}`; errors answer `{ok: false, error, code, status, hint}`. "
                               "Send an API key as `Authorization: Bearer <token>`.")
     app.state.eventwatch = ServerState(store, open_reads=open_reads, owns_store=owns, settings=settings)
     _install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_mb=settings.api_max_body_mb)
     app.include_router(build_router())
 
     static = Path(static_dir) if static_dir is not None else WEB_STATIC

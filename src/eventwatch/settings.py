@@ -23,6 +23,7 @@ class Settings:
     port: int = 8000  # `eventwatch serve` port
     key: str = ""  # API key that `eventwatch ingest --via` sends (EVENTWATCH_KEY)
     api_max_batch: int = 1000  # most articles one POST /api/v1/ingest may carry
+    api_max_body_mb: int = 64  # largest request body the server reads (413, EW115, beyond)
     api_db_slots: int = max(2, os.cpu_count() or 2)  # GET requests querying the database at once
     link_threshold: float = 0.5  # least cases.link_score for a reference or follow-up to join an incident's case
     case_days: int = 365  # a reference or follow-up is linked to incidents at most this long before its report
