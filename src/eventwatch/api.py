@@ -137,7 +137,7 @@ INGEST_CHUNK = 1000  # articles held in memory at once: a large feed streams thr
 
 def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str = "utf-8",
            replace: bool = False, n_process: int | None = None, progress: bool = False,
-           near_dup: bool | None = None) -> IngestReport:
+           near_dup: bool | None = None, via: str | None = None, key: str | None = None) -> IngestReport:
     """Read, extract and store articles. Idempotent: an article already stored is not stored again.
 
     A near-duplicate (a wire copy of a stored article, or of one earlier in the batch: another
@@ -148,21 +148,25 @@ def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str 
 
     >>> eventwatch.ingest(["feed/"], db="feed.duckdb").near_duplicates
     3
+
+    ``via``: the URL of an ``eventwatch serve`` to send the articles to (with an analyst ``key``)
+    instead of opening the database, which that server holds.
     """
     from .store import Store
 
     t0 = time.perf_counter()
     report = IngestReport()
     s = _settings(db, near_dup=near_dup)
-    threshold = None
+    if via:
+        _ingest_via(paths, via, key or s.key or None, report, encoding=encoding, replace=replace)
+        report.seconds = time.perf_counter() - t0
+        return report
     if s.near_dup:
-        from .dedup import check_threshold, index_stored_articles
+        from .dedup import check_threshold
 
-        threshold = check_threshold(s.near_duplicate_threshold)
+        check_threshold(s.near_duplicate_threshold)  # a bad setting stops before the database is opened
     with Store(s.db) as store:
-        if threshold is not None:
-            index_stored_articles(store)  # only articles stored without near-duplicate bands; usually none
-        watch = _watch_rules(store)
+        threshold, watch = _chunk_setup(store, s)
         bar = _progress() if progress else None
         chunk: list[Article] = []
         for item in read(paths, encoding=encoding):
@@ -186,8 +190,108 @@ def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str 
     return report
 
 
+def ingest_records(records: Iterable, *, db: str | None = None, store=None, replace: bool = False,
+                   n_process: int | None = None, label: str = "articles",
+                   extract: Callable | None = None) -> IngestReport:
+    """Extract and store articles given as JSON objects: ``{"id", "text" | "html", "title", "published",
+    "url", "agency"}`` (what ``POST /api/v1/ingest`` receives). Each bad item becomes a drop named
+    ``articles[i]``; the others go on. Writes to ``store`` when given (the server's), else opens ``db``.
+    ``extract``: a stand-in for ``extract_articles`` (the server extracts in a worker process).
+
+    >>> eventwatch.ingest_records([{"id": "k1", "text": "NAIROBI, May 16 (Reuters) - Police arrested two men."},
+    ...                            {"id": "k2"}], db="demo.duckdb").to_dict()["drops"][0]["code"]
+    'EW008'
+    """
+    from .readers import article_from_record
+    from .store import Store
+
+    t0 = time.perf_counter()
+    report = IngestReport()
+
+    def run(st):
+        threshold, watch = _chunk_setup(st, _settings(db))
+        chunk: list[Article] = []
+        for i, obj in enumerate(records):
+            where = f"{label}[{i}]"
+            if not isinstance(obj, dict):
+                e = error("EW105", detail=f"{where} is a {type(obj).__name__}, not an article object")
+                _drop(report, st, Drop(where, e.code, e.message, e.hint))
+                continue
+            try:
+                article = article_from_record(obj, source_path=where, line=i + 1)
+            except EventwatchError as exc:
+                _drop(report, st, Drop(where, exc.code, exc.message, exc.hint))
+                continue
+            if not replace and (stored := st.article_id_for_content(article.content_hash)):
+                if threshold is not None and stored != article.id:
+                    _record_copy(report, st, article, stored, 1.0)  # same text under another id: a report of it
+                else:
+                    report.duplicates += 1
+                continue
+            chunk.append(article)
+            if len(chunk) >= INGEST_CHUNK:
+                _store_chunk(chunk, st, report, replace, n_process, None, threshold, watch, extract)
+                chunk = []
+        _store_chunk(chunk, st, report, replace, n_process, None, threshold, watch, extract)
+
+    if store is not None:
+        run(store)
+    else:
+        with Store(_settings(db).db) as st:
+            run(st)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _ingest_via(paths, url: str, key: str | None, report: IngestReport, *, encoding: str, replace: bool) -> None:
+    """Read locally, let the server extract and store; its drops are named by the local paths again."""
+    from .serving import VIA_BATCH, post_ingest
+
+    batch: list[Article] = []
+
+    def send():
+        records = [{"id": a.id, "text": a.text, "title": a.title, "published": a.published, "url": a.url,
+                    "agency": a.agency} for a in batch]
+        got = post_ingest(url, records, key=key, replace=replace)
+        for k in ("added", "duplicates", "conflicts", "replaced", "near_duplicates", "events"):
+            setattr(report, k, getattr(report, k) + int(got.get(k, 0)))
+        report.incidents_changed = sorted(set(report.incidents_changed) | set(got.get("incidents_changed", [])))
+        for k in ("alerts_created", "alerts_updated", "delivery_failures"):
+            getattr(report, k).extend(got.get(k, []))
+        for d in got.get("drops", []):
+            path = d.get("path", "")
+            if path.startswith("articles[") and path[9:-1].isdigit() and int(path[9:-1]) < len(batch):
+                path = batch[int(path[9:-1])].source_path or path
+            report.drops.append(Drop(path, d.get("code", ""), d.get("message", ""), d.get("hint")))
+        batch.clear()
+
+    for item in read(paths, encoding=encoding):
+        if isinstance(item, Drop):
+            report.drops.append(item)  # unreadable here: the server never sees it
+            continue
+        batch.append(item)
+        if len(batch) >= VIA_BATCH:
+            send()
+    if batch:
+        send()
+
+
+def _chunk_setup(store, s: Settings):
+    """What every chunk of an ingest needs: the near-duplicate threshold (None: off) and the watch
+    rules (None: no assets registered)."""
+    threshold = None
+    if s.near_dup:
+        from .dedup import check_threshold, index_stored_articles
+
+        threshold = check_threshold(s.near_duplicate_threshold)
+        index_stored_articles(store)  # only articles stored without near-duplicate bands; usually none
+    return threshold, _watch_rules(store)
+
+
 def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: bool, n_process: int | None, bar,
-                 threshold: float | None = None, watch=None):
+                 threshold: float | None = None, watch=None, extract: Callable | None = None):
+    """Extract and store one chunk: near-duplicate copies first (no parse), then incidents and alerts.
+    ``extract``: a stand-in for ``extract_articles`` (the server extracts in a worker process)."""
     if not chunk:
         _update_incidents(store, [], [], report, watch)  # copies recorded since the last chunk, if any
         return  # nothing new: not even the spaCy import
@@ -207,7 +311,7 @@ def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: boo
     indexed: list[tuple[str, list[int], int]] = []
     stored: list[str] = []
     replaced: list[str] = []
-    for article, evs, err in (extract_articles(chunk, n_process=n_process) if chunk else ()):
+    for article, evs, err in ((extract or extract_articles)(chunk, n_process=n_process) if chunk else ()):
         if bar is not None:
             bar.update(1)
         if err:
@@ -338,13 +442,14 @@ def summary(*, db: str | None = None) -> dict:
 
 def export(path: str, *, fmt: str = "csv", db: str | None = None, header: bool = False, what: str = "events",
            **filters) -> int:
-    """Write stored events (``what="events"``) or incidents (``what="incidents"``) to ``path`` as csv,
-    parquet, jsonl, geojson or gdelt (events only); returns the number written.
+    """Write stored events (``what="events"``) to ``path`` as csv, parquet, jsonl, geojson or gdelt, or
+    incidents (``what="incidents"``) as csv, parquet or jsonl; returns the number written.
 
     The count is an int with ``left_out``: events the format could not hold (GeoJSON: no coordinates).
     ``header``: a header line for gdelt (GDELT's own files have none).
 
     >>> eventwatch.export("chn_pak.geojson", fmt="geojson", db="demo.duckdb", dyad=("CHN", "PAK")).left_out
+    >>> eventwatch.export("incidents.csv", what="incidents", db="demo.duckdb", country="PAK")
     """
     from .store import EXPORT_FORMATS, Store
 
@@ -457,6 +562,50 @@ def events_to_jsonl(evs: Iterable[Event], fh) -> int:
         fh.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
         n += 1
     return n
+
+
+# ---- REST API: keys and the server ----------------------------------------------------------------------
+
+def create_key(name: str, role: str = "reader", *, db: str | None = None) -> tuple[dict, str]:
+    """Create an API key; returns (its record, the token). The token is shown only here.
+
+    >>> info, token = eventwatch.create_key("alice", "analyst", db="demo.duckdb")
+    """
+    from .store import Store
+
+    with Store(_settings(db).db) as store:
+        return store.create_key(name, role)
+
+
+def list_keys(*, db: str | None = None) -> list[dict]:
+    """Every API key's record (id, name, role, created_at, revoked_at, active); never a token or hash."""
+    from .store import Store
+
+    with Store(_settings(db).db) as store:
+        return store.keys()
+
+
+def revoke_key(key_id: str, *, db: str | None = None) -> dict:
+    """Revoke an API key at once (EW104 when there is none with that id); returns its record."""
+    from .store import Store
+
+    with Store(_settings(db).db) as store:
+        return store.revoke_key(key_id)
+
+
+def serve(*, db: str | None = None, host: str | None = None, port: int | None = None, open_reads: bool = False,
+          log_level: str = "info") -> None:
+    """Serve the REST API (and the dashboard) until interrupted; this process owns the database meanwhile.
+
+    Binds to 127.0.0.1 unless told otherwise. ``open_reads`` lets GET requests in without a key,
+    only on a loopback host (EW109 otherwise).
+
+    >>> eventwatch.serve(db="demo.duckdb", port=8000)   # then http://127.0.0.1:8000/docs
+    """
+    from .server import run_server
+
+    s = _settings(db, host=host, port=port)
+    run_server(s.db, host=s.host, port=s.port, open_reads=open_reads, log_level=log_level)
 
 
 # ---- watch: assets, alerts, risk ------------------------------------------------------------------------

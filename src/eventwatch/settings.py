@@ -25,6 +25,12 @@ class Settings:
     # share of a new report's 5-word sequences that must be in a stored article's body for it to
     # count as a copy of it (0 < t <= 1; see eventwatch/dedup.py for the other conditions)
     near_duplicate_threshold: float = 0.8
+    host: str = "127.0.0.1"  # `eventwatch serve` address (loopback: nothing else on the network reaches it)
+    port: int = 8000  # `eventwatch serve` port
+    key: str = ""  # API key that `eventwatch ingest --via` sends (EVENTWATCH_KEY)
+    api_max_batch: int = 1000  # most articles one POST /api/v1/ingest may carry
+    api_max_body_mb: int = 64  # largest request body the server reads (413, EW115, beyond)
+    api_db_slots: int = max(2, os.cpu_count() or 2)  # GET requests querying the database at once
     link_threshold: float = 0.5  # least cases.link_score for a reference or follow-up to join an incident's case
     case_days: int = 365  # a reference or follow-up is linked to incidents at most this long before its report
     unmet_days: int = 30  # a pledge or demand with no matching follow-up after this long is flagged unmet

@@ -6,8 +6,9 @@
 
 One module per group of tables, each a mixin of ``Store``: ``events`` (articles, events,
 drops, article sources), ``dedup`` (the near-duplicate band index), ``relations`` (events between
-two countries), ``incidents`` (incidents and the events linked to them), ``watch`` (assets, alerts,
-alert history). ``base`` opens the file and applies the numbered ``migrations``.
+two countries), ``incidents`` (incidents and the events linked to them), ``keys`` (API keys of the REST
+API), ``watch`` (assets, alerts, alert history). ``base`` opens the file and applies the numbered
+``migrations``.
 """
 from __future__ import annotations
 
@@ -15,15 +16,16 @@ from .base import SCHEMA_VERSION, StoreBase
 from .dedup import DedupTables
 from .events import ARTICLE_COLUMNS, EVENT_COLUMNS, EXPORT_FORMATS, EventTables
 from .incidents import INCIDENT_COLUMNS, IncidentTables
+from .keys import ROLES, KeyTables
 from .migrations import MIGRATIONS
 from .relations import RelationTables
 from .watch import WatchTables
 
 __all__ = ["Store", "SCHEMA_VERSION", "MIGRATIONS", "ARTICLE_COLUMNS", "EVENT_COLUMNS", "EXPORT_FORMATS",
-           "INCIDENT_COLUMNS"]
+           "INCIDENT_COLUMNS", "ROLES"]
 
 
-class Store(WatchTables, IncidentTables, RelationTables, EventTables, DedupTables, StoreBase):
+class Store(WatchTables, IncidentTables, RelationTables, EventTables, DedupTables, KeyTables, StoreBase):
     """An eventwatch database (a DuckDB file, or ``":memory:"``), usable as a context manager.
 
     >>> with Store("demo.duckdb", read_only=True) as store:

@@ -89,6 +89,12 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         "CREATE INDEX incident_events_event ON incident_events (event_id)",
         "CREATE INDEX incident_events_article ON incident_events (article_id)",
     ]),
+    (4, [
+        # API keys of the REST API: only a salted hash of each token is kept (store/keys.py)
+        """CREATE TABLE api_keys (
+            id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, role VARCHAR NOT NULL, salt VARCHAR NOT NULL,
+            hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP)""",
+    ]),
     (5, [
         # protected assets; geometry is GeoJSON (WGS84), covers/tags are JSON lists of strings
         """CREATE TABLE assets (
