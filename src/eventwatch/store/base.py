@@ -28,7 +28,9 @@ class StoreBase:
             self.con = duckdb.connect(self.path, read_only=self.read_only)
         except duckdb.IOException as exc:
             if any(m in str(exc).lower() for m in ("could not set lock", "conflicting lock")):
-                raise error("EW030", path=self.path, db=self.path) from None
+                from ..serving import locked_error  # names the `eventwatch serve` that holds it, if any
+
+                raise locked_error(self.path) from None
             raise error("EW032", path=self.path, db=self.path, detail=first_line(exc)) from None
         except duckdb.Error as exc:
             raise error("EW032", path=self.path, db=self.path, detail=first_line(exc)) from None
@@ -49,6 +51,20 @@ class StoreBase:
     def close(self) -> None:
         self.con.close()
 
+    def cursor(self):
+        """This store over a new DuckDB cursor of the same connection, for one thread or request.
+
+        A DuckDB connection must not be used by two threads at once; each cursor may be. Closing
+        the returned store closes only its cursor.
+
+        >>> with store.cursor() as view:
+        ...     view.count_events()
+        """
+        view = object.__new__(type(self))
+        view.__dict__.update(self.__dict__)
+        view.con = self.con.cursor()
+        return view
+
     def schema_version(self) -> int:
         """The highest migration applied to this database (0 for an empty file)."""
         if not self._has_table("schema_migrations"):
@@ -62,15 +78,18 @@ class StoreBase:
         found = self.schema_version()
         if found > SCHEMA_VERSION:
             raise error("EW031", path=self.path, db=self.path, found=found, known=SCHEMA_VERSION)
-        if found == SCHEMA_VERSION:
+        # every missing number, not only those above the highest: features reserve their numbers
+        # and may land in any order, so a file can hold 1 and 4 before 2 and 3 exist
+        applied = ({v for (v,) in self.con.execute("SELECT version FROM schema_migrations").fetchall()}
+                   if found else set())
+        missing = [m for m in sorted(MIGRATIONS, key=lambda m: m[0]) if m[0] not in applied]
+        if not missing:
             return
         if self.read_only:
             raise error("EW033", path=self.path, db=self.path, found=found, known=SCHEMA_VERSION)
         self.con.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
                          "version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)")
-        for version, statements in sorted(MIGRATIONS, key=lambda m: m[0]):
-            if version <= found:
-                continue
+        for version, statements in missing:
             with self._transaction():
                 for sql in statements:
                     self.con.execute(sql)

@@ -153,6 +153,15 @@ class EventTables:
         where, params = _where(**filters)
         return self._first(f"SELECT count(*) FROM events e{where}", params)[0]
 
+    def event(self, event_id: str) -> Event | None:
+        """One stored event by its ``event_id``, or None."""
+        r = self._first(f"SELECT {_SELECT_EVENTS} FROM events e WHERE e.event_id = ?", [event_id])
+        return _row_event(r) if r else None
+
+    def count_articles(self) -> int:
+        """How many articles are stored."""
+        return self._first("SELECT count(*) FROM articles")[0]
+
     def articles(self, *, limit: int | None = None, offset: int = 0) -> list[Article]:
         """Stored articles, by publication date then id."""
         sql, params = _page(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles "

@@ -36,4 +36,10 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             path VARCHAR, code VARCHAR, message VARCHAR, hint VARCHAR,
             "at" TIMESTAMP DEFAULT current_timestamp)""",
     ]),
+    (4, [
+        # API keys of the REST API: only a salted hash of each token is kept (store/keys.py)
+        """CREATE TABLE api_keys (
+            id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, role VARCHAR NOT NULL, salt VARCHAR NOT NULL,
+            hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP)""",
+    ]),
 ]

@@ -1,0 +1,589 @@
+"""The REST API (FastAPI) over one eventwatch database, and `eventwatch serve`.
+
+>>> from fastapi.testclient import TestClient
+>>> app = create_app("demo.duckdb")
+>>> TestClient(app).get("/api/v1/events", params={"dyad": "IND,PAK", "limit": 5},
+...                     headers={"Authorization": "Bearer " + token}).json()["total"]
+12
+
+Everything is under ``/api/v1``. Lists answer ``{"items": [...], "total": N, "limit": L, "offset": O}``
+with the records' ``to_dict()`` layouts as items; every error answers
+``{"ok": false, "error": message, "code": "EWxxx", "status": http_status, "hint": hint}``.
+
+One process owns the DuckDB file while serving: the app holds one connection, each request works
+on its own cursor (a connection must not be shared between threads, its cursors may), and writes
+are serialised by a lock. Keys: ``reader`` < ``analyst`` (ingest, alerts) < ``admin`` (keys, assets).
+
+To add a resource: a response model, then a route with ``dependencies=[READ]`` (or ``Depends(WRITE(...))``),
+the shared ``Page`` and ``page_params`` for lists, and ``event_filters``-style filter dependency;
+raise ``error("EW104", kind=..., id=...)`` for a missing item.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Generic, Iterator, Literal, TypeVar
+
+from fastapi import APIRouter, Depends, FastAPI, Path as PathParam, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import __version__
+from .errors import EventwatchError, error
+from .records import MODES
+from .serving import is_loopback
+from .settings import Settings
+from .store import ROLES, SCHEMA_VERSION, Store
+from .store.keys import role_rank
+
+log = logging.getLogger("eventwatch.server")
+
+API_PREFIX = "/api/v1"
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+MAX_OFFSET = 10**9  # far past any real table; keeps the bound value inside DuckDB's integer range
+WEB_STATIC = Path(__file__).parent / "web" / "static"  # the dashboard, when it is built
+ORDERS = ("date", "-date", "article", "confidence")
+
+# HTTP status of each coded error; other EW0xx codes are about the request's input: 400
+STATUS = {"EW100": 401, "EW101": 401, "EW102": 403, "EW103": 400, "EW104": 404, "EW105": 422, "EW106": 404,
+          "EW107": 405, "EW112": 413, "EW113": 500, "EW030": 503, "EW108": 503, "EW031": 500, "EW032": 500,
+          "EW033": 500, "EW034": 500, "EW012": 500, "EW020": 500, "EW021": 500, "EW050": 500}
+
+
+def status_of(code: str) -> int:
+    """The HTTP status an EventwatchError code answers with."""
+    return STATUS.get(code, 400)
+
+
+# ---- response models (the records' to_dict layouts; extra fields pass through) -------------------------
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class ErrorOut(BaseModel):
+    """Every error response."""
+    ok: Literal[False] = False
+    error: str
+    code: str = Field(examples=["EW104"])
+    status: int
+    hint: str | None = None
+
+
+class ActorOut(_Open):
+    text: str | None = None
+    name: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    code: str | None = None
+
+
+class PlaceOut(_Open):
+    name: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    precision: str | None = None
+    geonameid: int | None = None
+
+
+class EventOut(_Open):
+    """One coded event (``Event.to_dict``)."""
+    article_id: str
+    sentence_index: int | None = None
+    span: list[int | None]
+    sentence: str | None = None
+    code: str | None = None
+    root: str | None = None
+    quad_class: int | None = None
+    goldstein: float | None = None
+    plover: str | None = None
+    source: ActorOut | None = None
+    target: ActorOut | None = None
+    date: str | None = None
+    date_precision: str | None = None
+    location: PlaceOut | None = None
+    negated: bool = False
+    mode: str | None = None
+    confidence: float | None = None
+    code_name: str | None = None
+    trigger: str | None = None
+    rule: str | None = None
+    published: str | None = None
+    event_id: str | None = None
+
+
+class ArticleBrief(_Open):
+    """An article in a list: everything but its text and blocks."""
+    id: str
+    title: str | None = None
+    published: str | None = None
+    url: str | None = None
+    agency: str | None = None
+    dateline_place: str | None = None
+    source_path: str | None = None
+    source_format: str | None = None
+    content_hash: str | None = None
+
+
+class ArticleOut(ArticleBrief):
+    """One article (``Article.to_dict``): ``blocks`` are ``[start, end, kind]`` offsets into ``text``."""
+    text: str
+    blocks: list[list[int | str]]
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list."""
+    items: list[T]
+    total: int = Field(description="items matching the filters, over all pages")
+    limit: int
+    offset: int
+
+
+class RootCount(_Open):
+    root: str | None
+    name: str | None
+    count: int
+
+
+class DyadCount(_Open):
+    source_country: str | None
+    target_country: str | None
+    count: int
+
+
+class SummaryOut(_Open):
+    articles: int
+    events: int
+    negated: int
+    drops: int
+    roots: list[RootCount]
+    top_dyads: list[DyadCount]
+    date_range: list[str] | None
+
+
+class DropOut(_Open):
+    path: str
+    code: str
+    message: str
+    hint: str | None = None
+
+
+class IngestReportOut(_Open):
+    """What an ingest did (``IngestReport.to_dict``): counts and every dropped item with its reason."""
+    added: int
+    duplicates: int
+    conflicts: int
+    replaced: int
+    events: int
+    seconds: float
+    drops: list[DropOut]
+
+
+class IngestIn(BaseModel):
+    """One article (``text`` or ``html``, with ``id``, ``title``, ``published`` YYYY-MM-DD, ``url``,
+    ``agency``), or a batch as ``{"articles": [article, ...]}``. A bad item in a batch is reported in
+    ``drops`` as ``articles[i]``; the others are stored."""
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
+        {"id": "k1", "text": "NAIROBI, May 16 (Reuters) - Kenyan police arrested two men on Thursday.",
+         "published": "2024-05-16"}]})
+    id: str | int | None = None
+    text: str | None = None
+    html: str | None = None
+    title: str | None = None
+    published: str | None = None
+    url: str | None = None
+    agency: str | None = None
+    replace: bool = Field(False, description="overwrite a stored article whose text changed")
+    articles: list[Any] | None = Field(None, description="a batch of article objects (each like the fields above)")
+
+
+class HealthOut(BaseModel):
+    ok: bool
+    status: str
+
+
+class VersionOut(BaseModel):
+    version: str
+    schema_version: int
+    api: str
+
+
+class KeyOut(_Open):
+    """An API key's record; the token itself is never stored."""
+    id: str
+    name: str
+    role: str
+    created_at: str | None
+    revoked_at: str | None
+    active: bool
+
+
+class KeyIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    role: Literal["reader", "analyst", "admin"] = "reader"
+
+
+class NewKeyOut(BaseModel):
+    key: KeyOut
+    token: str = Field(description="shown once: send it as 'Authorization: Bearer <token>'")
+
+
+# ---- state, database access, auth -------------------------------------------------------------------------
+
+class ServerState:
+    """What the app shares between requests: the owning connection, the write lock, the read policy."""
+
+    def __init__(self, store: Store, *, open_reads: bool, owns_store: bool, settings: Settings):
+        self.store = store
+        self.open_reads = open_reads
+        self.owns_store = owns_store
+        self.settings = settings
+        self.write_lock = threading.Lock()  # one writer at a time; readers never wait for it
+        self._cursor_lock = threading.Lock()
+
+    def cursor(self) -> Store:
+        with self._cursor_lock:
+            return self.store.cursor()
+
+
+def _state(request: Request) -> ServerState:
+    return request.app.state.eventwatch
+
+
+def get_store(request: Request) -> Iterator[Store]:
+    """The store over a cursor of its own, for one request."""
+    view = _state(request).cursor()
+    try:
+        yield view
+    finally:
+        view.close()
+
+
+_bearer = HTTPBearer(auto_error=False, description="an eventwatch API key: `Authorization: Bearer ew_...`")
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="the same key in an X-API-Key header")
+
+
+def require(role: str, action: str):
+    """A dependency that lets the request in with a live key of at least ``role`` (EW100/101/102)."""
+    role_rank(role)
+
+    def check(request: Request, store: Store = Depends(get_store),
+              bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
+              api_key: str | None = Depends(_api_key)) -> dict | None:
+        token = bearer.credentials if bearer is not None else api_key
+        if not token:
+            state = _state(request)
+            client = request.client.host if request.client else None
+            # open reads: chosen by the admin, only on a loopback server, only for local callers
+            if role == "reader" and state.open_reads and is_loopback(client):
+                return None
+            raise error("EW100")
+        key = store.check_key(token.strip())
+        if key is None:
+            raise error("EW101")
+        if role_rank(key["role"]) < role_rank(role):
+            raise error("EW102", role=key["role"], action=action, needed=role)
+        return key
+
+    return check
+
+
+READ = Depends(require("reader", "read"))
+
+
+class PageParams(BaseModel):
+    limit: int
+    offset: int
+
+
+def page_params(limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"items per page (at most {MAX_LIMIT})"),
+                offset: int = Query(0, ge=0, le=MAX_OFFSET, description="items to skip")) -> PageParams:
+    """``limit`` and ``offset`` of every list, validated (EW105 outside the bounds)."""
+    return PageParams(limit=limit, offset=offset)
+
+
+def page(items: list, total: int, p: PageParams) -> dict:
+    """The list envelope."""
+    return {"items": items, "total": total, "limit": p.limit, "offset": p.offset}
+
+
+def _dyad(value: str | None) -> tuple[str, str] | None:
+    if value is None or value == "":
+        return None
+    parts = [x.strip() for x in value.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise error("EW041", value=value, name="dyad", choices="give two country codes separated by a comma, e.g. IND,PAK")
+    return parts[0], parts[1]
+
+
+def common_filters(
+    country: str | None = Query(None, description="source or target country (ISO alpha-3)", examples=["PAK"]),
+    source: str | None = Query(None, description="source country"),
+    target: str | None = Query(None, description="target country"),
+    dyad: str | None = Query(None, description="two countries, either direction: `A,B`", examples=["IND,PAK"]),
+    code: str | None = Query(None, description="CAMEO code or prefix (`18`, `183`)"),
+    root: str | None = Query(None, description="CAMEO root, two digits"),
+    since: str | None = Query(None, description="first date, YYYY-MM-DD (inclusive)", examples=["2024-01-01"]),
+    until: str | None = Query(None, description="last date, YYYY-MM-DD (inclusive)"),
+    text: str | None = Query(None, description="case-insensitive words in the evidence sentence"),
+) -> dict:
+    """The filters that events and incidents share (bad values: EW041, 400)."""
+    return {k: v for k, v in dict(country=country, source=source, target=target, dyad=_dyad(dyad), code=code,
+                                  root=root, since=since, until=until, text=text).items() if v not in (None, "")}
+
+
+def event_filters(
+    common: dict = Depends(common_filters),
+    mode: Literal[MODES] | None = Query(None, description="asserted | intent | hypothetical | reference"),  # type: ignore[valid-type]
+    include_negated: bool = Query(False, description="also events the text says did not happen"),
+    article_id: str | None = Query(None, description="events of one article"),
+) -> dict:
+    """Every filter of ``Store.events``."""
+    f = dict(common)
+    if mode:
+        f["mode"] = mode
+    if include_negated:
+        f["include_negated"] = True
+    if article_id:
+        f["article_id"] = article_id
+    return f
+
+
+# ---- errors -----------------------------------------------------------------------------------------------
+
+def envelope(code: str, message: str, hint: str | None, status: int, headers: dict | None = None) -> JSONResponse:
+    """The one error body: ``{"ok": false, "error", "code", "status", "hint"}``."""
+    return JSONResponse({"ok": False, "error": message, "code": code, "status": status, "hint": hint},
+                        status_code=status, headers=headers)
+
+
+def _auth_headers(status: int) -> dict | None:
+    return {"WWW-Authenticate": "Bearer"} if status == 401 else None
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(EventwatchError)
+    async def coded(request: Request, exc: EventwatchError):
+        status = status_of(exc.code)
+        message = f"{exc.path}: {exc.message}" if exc.path and exc.code not in ("EW104",) else exc.message
+        return envelope(exc.code, message, exc.hint, status, _auth_headers(status))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        parts = []
+        for e in exc.errors()[:5]:
+            where = ".".join(str(x) for x in e.get("loc", ()) if x != "body" or len(e.get("loc", ())) == 1)
+            parts.append(f"{where}: {e.get('msg', 'invalid')}")
+        err = error("EW105", detail="; ".join(parts) or "the request does not match the API")
+        return envelope(err.code, err.message, err.hint, 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 404:
+            err = error("EW106", method=request.method, route=request.url.path)
+        elif exc.status_code == 405:
+            err = error("EW107", method=request.method, route=request.url.path)
+        else:
+            err = error("EW105", detail=str(exc.detail))
+        return envelope(err.code, err.message, err.hint, exc.status_code, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        err = error("EW113", detail=type(exc).__name__)
+        return envelope(err.code, err.message, err.hint, 500)
+
+
+_E = {"model": ErrorOut}
+ERROR_RESPONSES = {400: {**_E, "description": "a bad filter or input value"},
+                   401: {**_E, "description": "no key, or an unknown or revoked key"},
+                   403: {**_E, "description": "the key's role may not do this"},
+                   422: {**_E, "description": "the request does not match the API"},
+                   500: {**_E, "description": "a bug; nothing stored was changed"}}
+NOT_FOUND = {404: {**_E, "description": "no such item"}}
+
+
+# ---- routes -----------------------------------------------------------------------------------------------
+
+def build_router() -> APIRouter:
+    """Every ``/api/v1`` route."""
+    r = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
+
+    @r.get("/health", response_model=HealthOut, tags=["service"], summary="Is the server up (no key needed)")
+    def health():
+        return {"ok": True, "status": "ok"}
+
+    @r.get("/version", response_model=VersionOut, tags=["service"], summary="eventwatch and schema versions")
+    def version():
+        return {"version": __version__, "schema_version": SCHEMA_VERSION, "api": "v1"}
+
+    @r.get("/articles", response_model=Page[ArticleBrief], dependencies=[READ], tags=["articles"],
+           summary="Stored articles, by publication date then id")
+    def articles(p: PageParams = Depends(page_params), store: Store = Depends(get_store)):
+        items = []
+        for a in store.articles(limit=p.limit, offset=p.offset):
+            d = a.to_dict()
+            d.pop("text", None)
+            d.pop("blocks", None)
+            items.append(d)
+        return page(items, store.count_articles(), p)
+
+    @r.get("/articles/{article_id:path}", response_model=ArticleOut, dependencies=[READ], tags=["articles"],
+           responses=NOT_FOUND, summary="One article with its text and blocks")
+    def article(article_id: str = PathParam(..., description="article id"), store: Store = Depends(get_store)):
+        a = store.article(article_id)
+        if a is None:
+            raise error("EW104", kind="article", id=article_id)
+        return a.to_dict()
+
+    @r.get("/events", response_model=Page[EventOut], dependencies=[READ], tags=["events"],
+           summary="Stored events matching every given filter")
+    def events(f: dict = Depends(event_filters), p: PageParams = Depends(page_params),
+               order: Literal[ORDERS] = Query("date", description="date | -date | article | confidence"),  # type: ignore[valid-type]
+               store: Store = Depends(get_store)):
+        items = [e.to_dict() for e in store.events(**f, limit=p.limit, offset=p.offset, order=order)]
+        return page(items, store.count_events(**f), p)
+
+    @r.get("/events/{event_id:path}", response_model=EventOut, dependencies=[READ], tags=["events"],
+           responses=NOT_FOUND, summary="One event by its event_id")
+    def event(event_id: str = PathParam(..., description="event id, e.g. `isb1:0:0`"), store: Store = Depends(get_store)):
+        e = store.event(event_id)
+        if e is None:
+            raise error("EW104", kind="event", id=event_id)
+        return e.to_dict()
+
+    @r.get("/summary", response_model=SummaryOut, dependencies=[READ], tags=["events"],
+           summary="Counts: articles, events per CAMEO root, top dyads, date range")
+    def summary(store: Store = Depends(get_store)):
+        return store.summary()
+
+    @r.post("/ingest", response_model=IngestReportOut, tags=["events"],
+            responses={413: {**_E, "description": "too many articles in one request"}},
+            summary="Extract and store one article or a batch (analyst key)")
+    def ingest(body: IngestIn, request: Request, store: Store = Depends(get_store),
+               key: dict = Depends(require("analyst", "ingest articles"))):
+        from .api import ingest_records
+
+        state = _state(request)
+        fields = body.model_dump(exclude_unset=True)
+        replace = bool(fields.pop("replace", False))
+        batch = fields.pop("articles", None)
+        if batch is not None and fields:
+            raise error("EW105", detail="give one article or a batch ({\"articles\": [...]}), not both")
+        items = batch if batch is not None else [fields]
+        limit = state.settings.api_max_batch
+        if len(items) > limit:
+            raise error("EW112", n=len(items), limit=limit)
+        with state.write_lock:
+            # extraction runs in this process (the model loads once, on the first ingest)
+            report = ingest_records(items, store=store, replace=replace, n_process=1)
+        log.info("ingest by key %s (%s): %s", key["id"], key["name"], report.to_text().splitlines()[0])
+        return report.to_dict()
+
+    @r.get("/keys", response_model=Page[KeyOut], tags=["keys"], summary="API keys (admin key)")
+    def keys(p: PageParams = Depends(page_params), store: Store = Depends(get_store),
+             _key: dict = Depends(require("admin", "manage keys"))):
+        all_keys = store.keys()
+        return page(all_keys[p.offset:p.offset + p.limit], len(all_keys), p)
+
+    @r.post("/keys", response_model=NewKeyOut, status_code=201, tags=["keys"],
+            summary="Create an API key; the token is in this answer only (admin key)")
+    def create_key(body: KeyIn, request: Request, store: Store = Depends(get_store),
+                   _key: dict = Depends(require("admin", "manage keys"))):
+        with _state(request).write_lock:
+            info, token = store.create_key(body.name, body.role)
+        return {"key": info, "token": token}
+
+    @r.delete("/keys/{key_id}", response_model=KeyOut, tags=["keys"], responses=NOT_FOUND,
+              summary="Revoke an API key at once (admin key)")
+    def revoke_key(key_id: str, request: Request, store: Store = Depends(get_store),
+                   _key: dict = Depends(require("admin", "manage keys"))):
+        with _state(request).write_lock:
+            return store.revoke_key(key_id)
+
+    return r
+
+
+# ---- the app ----------------------------------------------------------------------------------------------
+
+def create_app(db: str | Store, *, open_reads: bool = False, host: str = "127.0.0.1",
+               settings: Settings | None = None, static_dir: str | Path | None = None) -> FastAPI:
+    """The FastAPI app over database ``db`` (a path, opened for writing now, or an open ``Store``).
+
+    ``open_reads``: GET requests from this machine need no key; refused (EW109) unless ``host``
+    is a loopback address. The dashboard is served at ``/`` when ``static_dir`` (default
+    ``eventwatch/web/static``) exists.
+
+    >>> app = create_app("demo.duckdb", open_reads=True)
+    """
+    if open_reads and not is_loopback(host):
+        raise error("EW109", host=host)
+    settings = settings or Settings.load()
+    owns = not isinstance(db, Store)
+    store = Store(db) if owns else db
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        if owns:
+            store.close()
+
+    app = FastAPI(title="eventwatch", version=__version__, lifespan=lifespan,
+                  description="CAMEO-coded events from news, with their evidence. Lists answer "
+                              "`{items, total, limit, offset}`; errors answer `{ok: false, error, code, status, hint}`. "
+                              "Send an API key as `Authorization: Bearer <token>`.")
+    app.state.eventwatch = ServerState(store, open_reads=open_reads, owns_store=owns, settings=settings)
+    _install_error_handlers(app)
+    app.include_router(build_router())
+
+    static = Path(static_dir) if static_dir is not None else WEB_STATIC
+    if static.is_dir():
+        from fastapi.staticfiles import StaticFiles
+
+        app.mount("/", StaticFiles(directory=str(static), html=True), name="web")
+    else:
+        @app.get("/", include_in_schema=False)
+        def root():
+            return {"api": API_PREFIX, "docs": "/docs", "openapi": "/openapi.json"}
+    return app
+
+
+def run_server(db: str, *, host: str = "127.0.0.1", port: int = 8000, open_reads: bool = False,
+               log_level: str = "info") -> None:
+    """Serve ``db`` with uvicorn until interrupted, announcing the server in ``<db>.serve.json``."""
+    import socket
+    import sys
+
+    import uvicorn
+
+    from .serving import remove_serve_file, write_serve_file
+
+    if not is_loopback(host):
+        print(f"warning: serving on {host}, reachable from the network: every request needs an API key; "
+              "put a TLS proxy in front of it", file=sys.stderr)
+    app = create_app(db, open_reads=open_reads, host=host)  # opens (and so locks) the database first
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:  # a clear error instead of uvicorn's exit
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            app.state.eventwatch.store.close()
+            raise error("EW114", host=host, port=port) from None
+    write_serve_file(db, host, port)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+    finally:
+        remove_serve_file(db)
