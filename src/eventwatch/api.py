@@ -365,3 +365,40 @@ def serve(*, db: str | None = None, host: str | None = None, port: int | None = 
     s = _settings(db, host=host, port=port)
     run_server(s.db, host=s.host, port=s.port, open_reads=open_reads, log_level=log_level)
 
+
+
+DEMO_KEY_NAME = "demo dashboard"
+
+
+def demo(paths: Iterable[str | Path] = ("samples/articles",), *, db: str | None = "demo.duckdb",
+         host: str | None = None, port: int | None = None, serve_it: bool = True,
+         out: Callable[[str], None] = print) -> dict:
+    """Ingest the sample corpus into ``db`` (idempotent: stored articles are skipped), make a
+    fresh analyst key for the dashboard's writes, then serve the dashboard with open reads on
+    this machine and print its URL. Returns ``{"url", "key", "report"}`` (after the server
+    stops, or at once with ``serve_it=False``).
+
+    >>> eventwatch.demo(db="demo.duckdb")   # Dashboard: http://127.0.0.1:8000/
+    """
+    from .store import Store
+    from .web import is_built
+
+    s = _settings(db, host=host, port=port)
+    report = ingest(paths, db=s.db)
+    out(report.to_text().splitlines()[0])
+    with Store(s.db) as store:
+        # one live demo key at a time: the previous run's token was shown once and is gone
+        for k in store.keys(include_revoked=False):
+            if k["name"] == DEMO_KEY_NAME:
+                store.revoke_key(k["id"])
+        _, token = store.create_key(DEMO_KEY_NAME, "analyst")
+    shown = f"[{s.host}]" if ":" in s.host else s.host
+    url = f"http://{shown}:{s.port}/"
+    if not is_built():
+        e = error("EW121")
+        out(f"warning: {e} - serving the REST API only")
+    out(f"API key for acknowledging alerts (analyst, this database only): {token}")
+    out(f"Dashboard: {url}  (Ctrl-C stops it)")
+    if serve_it:
+        serve(db=s.db, host=s.host, port=s.port, open_reads=True, log_level="warning")
+    return {"url": url, "key": token, "report": report.to_dict()}

@@ -64,6 +64,9 @@ ERRORS: dict[str, tuple[str, str]] = {
     "EW112": ("a batch of {n} articles is over the limit of {limit}", "send at most {limit} articles per request (EVENTWATCH_API_MAX_BATCH)"),
     "EW113": ("internal server error ({detail})", "report it as a bug with the request; the stored data is untouched"),
     "EW114": ("port {port} on {host} is in use", "stop what listens there, or pass another --port"),
+    # dashboard (EW120-129)
+    "EW120": ("tile URL {value!r} is not an http(s) URL template", "set EVENTWATCH_TILE_URL to e.g. https://tile.example.org/{{z}}/{{x}}/{{y}}.png, or leave it empty for the offline country outlines"),
+    "EW121": ("the dashboard is not built", "run `make web` (npm ci && npm run build in web/); the REST API works without it"),
 }
 
 

@@ -22,6 +22,10 @@ class Settings:
     port: int = 8000  # `eventwatch serve` port
     key: str = ""  # API key that `eventwatch ingest --via` sends (EVENTWATCH_KEY)
     api_max_batch: int = 1000  # most articles one POST /api/v1/ingest may carry
+    # the dashboard's map draws country outlines from its own files; a tile layer is opt-in because
+    # it makes every viewer's browser fetch from that server (its origin is added to the CSP)
+    tile_url: str = ""  # e.g. https://tile.example.org/{z}/{x}/{y}.png (EVENTWATCH_TILE_URL)
+    tile_attribution: str = ""  # shown under the map, as text (EVENTWATCH_TILE_ATTRIBUTION)
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
