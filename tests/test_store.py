@@ -274,3 +274,39 @@ def test_export_from_a_freshly_opened_file(tmp_path):
     with Store(db, read_only=True) as s:  # what `eventwatch export` does: open, then export at once
         assert s.export(str(tmp_path / "e.parquet"), "parquet") == 1
     assert pq.read_table(tmp_path / "e.parquet").column("target_code").to_pylist() == ["PAKMIL"]
+
+
+def test_every_stored_article_is_its_own_first_source(tmp_path):
+    from eventwatch.records import Article
+
+    with Store(str(tmp_path / "s.duckdb")) as store:
+        a = Article(id="a1", text="ISLAMABAD (Reuters) - Police arrested two men.", agency="Reuters",
+                    published="2024-05-01", title="Two held")
+        assert store.add(a, []) == "added"
+        src = store.article_sources(["a1", "missing"])
+        assert [s["source_id"] for s in src["a1"]] == ["a1"]
+        assert src["a1"][0]["agency"] == "Reuters" and src["a1"][0]["published"] == "2024-05-01"
+        assert src["missing"] == []
+        b = Article(id="a1", text="ISLAMABAD (AP) - Police arrested three men.", agency="AP", published="2024-05-02")
+        assert store.add(b, [], replace=True) == "replaced"
+        assert [s["agency"] for s in store.article_sources(["a1"])["a1"]] == ["AP"]
+        assert store.summary()["reports"] == 1
+
+
+def test_migration_2_gives_existing_articles_their_source_row(tmp_path):
+    import duckdb
+
+    from eventwatch.store.migrations import MIGRATIONS
+
+    path = str(tmp_path / "old.duckdb")
+    con = duckdb.connect(path)  # a database as version 1 left it, with one article
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)")
+    for sql in dict(MIGRATIONS)[1]:
+        con.execute(sql)
+    con.execute("INSERT INTO schema_migrations VALUES (1, now())")
+    con.execute("INSERT INTO articles (id, title, published, agency, text) VALUES "
+                "('old1', 't', DATE '2021-07-14', 'Xinhua', 'x')")
+    con.close()
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.article_sources(["old1"])["old1"][0]["agency"] == "Xinhua"

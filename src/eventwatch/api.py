@@ -285,14 +285,35 @@ def summary(*, db: str | None = None) -> dict:
         return store.summary()
 
 
-def export(path: str, *, fmt: str = "csv", db: str | None = None, **filters) -> int:
-    """Write stored events to ``path`` as csv, parquet or jsonl; returns the number of events."""
-    from .store import Store
+def export(path: str, *, fmt: str = "csv", db: str | None = None, header: bool = False, **filters) -> int:
+    """Write stored events to ``path`` as csv, parquet, jsonl, geojson or gdelt; returns the number written.
 
-    if fmt not in ("csv", "parquet", "jsonl"):
+    The count is an int with ``left_out``: events the format could not hold (GeoJSON: no coordinates).
+    ``header``: a header line for gdelt (GDELT's own files have none).
+
+    >>> eventwatch.export("chn_pak.geojson", fmt="geojson", db="demo.duckdb", dyad=("CHN", "PAK")).left_out
+    """
+    from .store import EXPORT_FORMATS, Store
+
+    if fmt not in EXPORT_FORMATS:
         raise error("EW042", value=fmt)
     with Store(_settings(db).db, read_only=True) as store:
-        return store.export(path, fmt, **filters)
+        return store.export(path, fmt, header=header, **filters)
+
+
+def dyad(a: str, b: str, *, db: str | None = None, by: str = "month", since: str | None = None,
+         until: str | None = None):
+    """Relations of two countries per week or month, both directions: QuadClass counts, Goldstein
+    sum and mean, meetings, pledges, demands, attacks, with the event ids behind each figure.
+
+    >>> report = eventwatch.dyad("CHN", "PAK", db="demo.duckdb", by="month")
+    >>> report.to_dict()["periods"][0]["a_to_b"]["meetings"]; report.plot("chn_pak.png")
+    """
+    from .relations import dyad as relations_dyad
+    from .store import Store
+
+    with Store(_settings(db).db, read_only=True) as store:
+        return relations_dyad(store, a, b, by=by, since=since, until=until)
 
 
 def evaluate(gold_path: str | Path, *, errors_path: str | None = None, n_process: int | None = None):

@@ -116,8 +116,26 @@ def _shorten(s: str, n: int = 160) -> str:
 
 def cmd_export(a):
     """Write stored events. Example: eventwatch export --format parquet events.parquet"""
-    n = api.export(a.path, fmt=a.format, db=a.db, **_filters(a))
-    print(f"{n} events written to {a.path}", file=sys.stderr)
+    n = api.export(a.path, fmt=a.format, db=a.db, header=a.header, **_filters(a))
+    left_out = getattr(n, "left_out", 0)
+    note = f" ({left_out} without coordinates left out)" if left_out else ""
+    print(f"{n} events written to {a.path}{note}", file=sys.stderr)
+    return 0
+
+
+def cmd_dyad(a):
+    """Relations of two countries per week or month, both directions.
+    Example: eventwatch dyad CHN PAK --by month --plot chn_pak.png"""
+    report = api.dyad(a.a, a.b, db=a.db, by=a.by, since=a.since, until=a.until)
+    if a.format == "json":
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    elif a.format == "csv":
+        sys.stdout.write(report.to_csv())
+    else:
+        print(report.to_table())
+    if a.plot:
+        report.plot(a.plot)
+        print(f"plot written to {a.plot}", file=sys.stderr)
     return 0
 
 
@@ -230,10 +248,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("export", help="write stored events to a file", description=cmd_export.__doc__)
     q.add_argument("path")
-    q.add_argument("--format", choices=["csv", "parquet", "jsonl"], default="csv")
+    q.add_argument("--format", choices=["csv", "parquet", "jsonl", "geojson", "gdelt"], default="csv",
+                   help="csv/parquet: flat columns; jsonl: event records; geojson: points of located events; "
+                        "gdelt: GDELT 2.0 event table (tab-separated)")
+    q.add_argument("--header", action="store_true", help="gdelt: write a header line of column names")
     _add_db(q)
     _add_filters(q)
     q.set_defaults(func=cmd_export)
+
+    q = sub.add_parser("dyad", help="relations of two countries over time", description=cmd_dyad.__doc__)
+    q.add_argument("a", help="first country, ISO alpha-3 (e.g. CHN)")
+    q.add_argument("b", help="second country, ISO alpha-3 (e.g. PAK)")
+    _add_db(q)
+    q.add_argument("--by", default="month", help="period: week or month (default: month)")
+    q.add_argument("--since", help="first date, YYYY-MM-DD (default: the first event)")
+    q.add_argument("--until", help="last date, YYYY-MM-DD (default: the last event)")
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="json holds the event ids behind every figure")
+    q.add_argument("--plot", metavar="FILE.png", help="also draw the relations as a PNG chart")
+    q.set_defaults(func=cmd_dyad)
 
     q = sub.add_parser("evaluate", help="score extraction against a gold file", description=cmd_evaluate.__doc__)
     q.add_argument("gold")

@@ -42,9 +42,10 @@ _ORDERS = {
     "article": "e.article_id, e.sentence_index, e.span_start, e.event_id",
     "confidence": "e.confidence DESC, e.effective_date NULLS LAST, e.article_id, e.sentence_index, e.event_id",
 }
-EXPORT_FORMATS = ("csv", "parquet", "jsonl")
-
-
+EXPORT_FORMATS = ("csv", "parquet", "jsonl", "geojson", "gdelt")
+# the article columns a GDELT row needs besides the event (DATEADDED, SOURCEURL)
+_GDELT_EXTRA = ("e.effective_date, a.url AS article_url, a.source_path AS article_source_path, "
+                "a.ingested_at AS article_ingested_at")
 
 
 class EventTables:
@@ -90,6 +91,8 @@ class EventTables:
             if replace:
                 self.con.execute("DELETE FROM events WHERE article_id = ?", [article.id])
                 self.con.execute("DELETE FROM articles WHERE id = ?", [article.id])
+                self.con.execute("DELETE FROM article_sources WHERE article_id = ? AND source_id = ?",
+                                 [article.id, article.id])
             self.con.execute(
                 f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
@@ -97,7 +100,35 @@ class EventTables:
                  article.dateline_place, article.source_path, article.source_format, h, article.text,
                  json.dumps([[b.start, b.end, b.kind] for b in article.blocks]),
                  dt.datetime.now(), len(rows)])
+            self._add_source(article.id, article, 1.0)
             self._insert_events(rows)
+
+    def _add_source(self, article_id: str, report: Article, similarity: float) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO article_sources (article_id, source_id, agency, title, url, published, "
+            "source_path, similarity, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [article_id, report.id, report.agency, report.title, report.url, report.published,
+             report.source_path, similarity, dt.datetime.now()])
+
+    def article_sources(self, article_ids: Iterable[str]) -> dict[str, list[dict]]:
+        """Every report of each article: itself first, then its near-duplicate copies.
+
+        >>> store.article_sources(["s001"])["s001"][0]["agency"]
+        'Reuters'
+        """
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[str, list[dict]] = {i: [] for i in ids}
+        if not ids:
+            return out
+        cols = ["article_id", "source_id", "agency", "title", "url", "published", "source_path", "similarity"]
+        rows = self.con.execute(
+            f"SELECT {', '.join(cols)} FROM article_sources WHERE list_contains(?, article_id) "
+            "ORDER BY article_id, source_id != article_id, added_at, source_id", [ids]).fetchall()
+        for r in rows:
+            d = dict(zip(cols, r))
+            d["published"] = _iso(d["published"])
+            out[d["article_id"]].append(d)
+        return out
 
     def _insert_events(self, rows: list[list[Any]]) -> None:
         # one INSERT from an Arrow table: DuckDB's per-statement cost dwarfs the per-row cost,
@@ -191,6 +222,7 @@ class EventTables:
         lo, hi = self._first("SELECT min(effective_date), max(effective_date) FROM events")
         return {
             "articles": one("SELECT count(*) FROM articles"),
+            "reports": one("SELECT count(*) FROM article_sources"),
             "events": one("SELECT count(*) FROM events"),
             "negated": one("SELECT count(*) FROM events WHERE negated"),
             "drops": one("SELECT count(*) FROM drops"),
@@ -201,11 +233,16 @@ class EventTables:
 
     # ---- export ---------------------------------------------------------------------------------------
 
-    def export(self, path: str, fmt: str, **filters) -> int:
-        """Write the filtered events to ``path`` as ``csv``, ``parquet`` (flat columns: ``source_country``,
-        ``location_lat``...) or ``jsonl`` (the ``Event.to_dict`` layout); returns the row count.
+    def export(self, path: str, fmt: str, *, header: bool = False, **filters) -> "ExportCount":
+        """Write the filtered events to ``path``; returns the number written (an int whose ``left_out``
+        counts events a format could not hold: GeoJSON leaves out events without coordinates).
+
+        ``csv``, ``parquet``: the flat columns (``source_country``, ``location_lat``...); ``jsonl``: the
+        ``Event.to_dict`` layout; ``geojson``: a FeatureCollection of Points with the flat columns as
+        properties; ``gdelt``: GDELT 2.0's 61 tab-separated event columns, no header unless ``header``.
 
         >>> store.export("pak.parquet", "parquet", country="PAK")
+        >>> store.export("map.geojson", "geojson", dyad=("CHN", "PAK")).left_out
         """
         if fmt not in EXPORT_FORMATS:
             raise error("EW042", value=fmt)
@@ -214,15 +251,23 @@ class EventTables:
             with open(path, "w", encoding="utf-8") as fh:
                 for e in evs:
                     fh.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
-            return len(evs)
+            return ExportCount(len(evs))
+        if fmt == "gdelt":
+            return self._export_gdelt(path, header, filters)
         sql, params = _select(filters)
         if fmt == "parquet":
             import pyarrow.parquet as pq
 
             # DuckDB streams the bound query straight into the file; the footer gives the count
             self.con.sql(sql, params=params).write_parquet(path)
-            return pq.ParquetFile(path).metadata.num_rows
+            return ExportCount(pq.ParquetFile(path).metadata.num_rows)
         cur = self.con.execute(sql, params)
+        if fmt == "geojson":
+            from ..exports import write_geojson
+
+            with open(path, "w", encoding="utf-8") as fh:
+                n, left_out = write_geojson(_dict_rows(cur, EVENT_COLUMNS), fh)
+            return ExportCount(n, left_out)
         n = 0
         with open(path, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
@@ -230,7 +275,39 @@ class EventTables:
             while rows := cur.fetchmany(5000):
                 w.writerows(rows)
                 n += len(rows)
-        return n
+        return ExportCount(n)
+
+    def _export_gdelt(self, path: str, header: bool, filters: dict) -> "ExportCount":
+        from ..exports import GDELT_COLUMNS, gdelt_row
+
+        sql, params = _select(filters, extra=_GDELT_EXTRA, join=" LEFT JOIN articles a ON a.id = e.article_id")
+        cur = self.con.execute(sql, params)
+        names = EVENT_COLUMNS + ["effective_date", "article_url", "article_source_path", "article_ingested_at"]
+        n = 0
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            if header:
+                fh.write("\t".join(GDELT_COLUMNS) + "\n")
+            for row in _dict_rows(cur, names):
+                fh.write("\t".join(gdelt_row(row)) + "\n")
+                n += 1
+        return ExportCount(n)
+
+
+class ExportCount(int):
+    """How many events an export wrote (an ``int``), with ``left_out``: events the format could not hold."""
+
+    left_out: int
+
+    def __new__(cls, n: int, left_out: int = 0):
+        obj = super().__new__(cls, n)
+        obj.left_out = left_out
+        return obj
+
+
+def _dict_rows(cur, names: list[str]):
+    while rows := cur.fetchmany(5000):
+        for r in rows:
+            yield dict(zip(names, r))
 
 
 # ---- helpers ------------------------------------------------------------------------------------------
@@ -383,14 +460,16 @@ def _where(*, country=None, source=None, target=None, dyad=None, code=None, root
     return (" WHERE " + " AND ".join(conds) if conds else ""), params
 
 
-def _select(filters: dict) -> tuple[str, list]:
-    """The SELECT of ``Store.events`` for these filters (including limit, offset and order)."""
+def _select(filters: dict, extra: str = "", join: str = "") -> tuple[str, list]:
+    """The SELECT of ``Store.events`` for these filters (including limit, offset and order); ``extra``
+    columns and a ``join`` (fixed strings of this module, never user input) widen it for exports."""
     filters = dict(filters)
     limit, offset, order = filters.pop("limit", None), filters.pop("offset", 0), filters.pop("order", "date")
     if order not in _ORDERS:
         raise error("EW041", value=order, name="order", choices="use one of: " + ", ".join(_ORDERS))
     where, params = _where(**filters)
-    return _page(f"SELECT {_SELECT_EVENTS} FROM events e{where} ORDER BY {_ORDERS[order]}", params, limit, offset)
+    cols = _SELECT_EVENTS + (", " + extra if extra else "")
+    return _page(f"SELECT {cols} FROM events e{join}{where} ORDER BY {_ORDERS[order]}", params, limit, offset)
 
 
 def _page(sql: str, params: list, limit, offset) -> tuple[str, list]:

@@ -36,6 +36,17 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             path VARCHAR, code VARCHAR, message VARCHAR, hint VARCHAR,
             "at" TIMESTAMP DEFAULT current_timestamp)""",
     ]),
+    (2, [
+        # every report of an article: the stored article itself, and the near-duplicate copies
+        # (wire copies under another headline or outlet) that were recognised and not stored again
+        """CREATE TABLE article_sources (
+            article_id VARCHAR NOT NULL, source_id VARCHAR NOT NULL, agency VARCHAR, title VARCHAR,
+            url VARCHAR, published DATE, source_path VARCHAR, similarity DOUBLE,
+            added_at TIMESTAMP DEFAULT current_timestamp, PRIMARY KEY (article_id, source_id))""",
+        "CREATE INDEX article_sources_source ON article_sources (source_id)",
+        """INSERT INTO article_sources
+            SELECT id, id, agency, title, url, published, source_path, 1.0, ingested_at FROM articles""",
+    ]),
     (4, [
         # API keys of the REST API: only a salted hash of each token is kept (store/keys.py)
         """CREATE TABLE api_keys (
