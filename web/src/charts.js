@@ -128,10 +128,54 @@ export function dyadChart(canvas, rows, interval) {
       scales: {
         x: { stacked: true, ticks: { maxRotation: 0, autoSkipPadding: 12 } },
         y: { stacked: true, beginAtZero: true, title: { display: true, text: "events" }, ticks: { precision: 0 } },
-        g: { position: "right", min: -10, max: 10, title: { display: true, text: "Goldstein (-10 conflict … +10 cooperation)" },
+        g: { position: "right", min: -10, max: 10, title: { display: true, text: "mean Goldstein" },
           grid: { drawOnChartArea: false } },
       },
       plugins: { legend: { position: "bottom" } },
+    },
+  });
+}
+
+const QUAD_KEYS = ["verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"];
+
+/**
+ * The relations chart of a dyad report (/dyads/{a}/{b}): per period, A→B counts by QuadClass
+ * above the axis and B→A below it, with each direction's mean Goldstein score as a line.
+ */
+export function relationsChart(canvas, report) {
+  const labels = report.periods.map((p) => p.period);
+  const bars = [];
+  QUAD_KEYS.forEach((k, i) => {
+    const q = i + 1;
+    bars.push({ type: "bar", label: QUAD_NAMES[q], data: report.periods.map((p) => p.a_to_b[k]),
+      backgroundColor: QUAD_COLORS[q], stack: "n", yAxisID: "y" });
+    bars.push({ type: "bar", label: `${QUAD_NAMES[q]} (${report.b}→${report.a})`,
+      data: report.periods.map((p) => -p.b_to_a[k]), backgroundColor: `${QUAD_COLORS[q]}99`,
+      borderColor: QUAD_COLORS[q], borderWidth: 1, stack: "n", yAxisID: "y", reverseLegend: true });
+  });
+  const line = (dir, label, color, dash) => ({
+    type: "line", label, data: report.periods.map((p) => p[dir].goldstein_mean), yAxisID: "g",
+    borderColor: color, backgroundColor: color, borderDash: dash, spanGaps: true, pointRadius: 3, tension: 0,
+  });
+  return new Chart(canvas, {
+    data: {
+      labels,
+      datasets: [...bars,
+        line("a_to_b", `mean Goldstein ${report.a}→${report.b}`, "#222", []),
+        line("b_to_a", `mean Goldstein ${report.b}→${report.a}`, "#777", [5, 4])],
+    },
+    options: {
+      responsive: true, maintainAspectRatio: false,
+      scales: {
+        x: { stacked: true, ticks: { maxRotation: 0, autoSkipPadding: 12 } },
+        y: { stacked: true, title: { display: true, text: `events: ${report.a}→${report.b} up, ${report.b}→${report.a} down` },
+          ticks: { precision: 0, callback: (v) => Math.abs(v) } },
+        g: { position: "right", min: -10, max: 10, title: { display: true, text: "Goldstein" }, grid: { drawOnChartArea: false } },
+      },
+      plugins: {
+        legend: { position: "bottom", labels: { filter: (item, data) => !data.datasets[item.datasetIndex].reverseLegend } },
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${c.dataset.type === "line" ? c.raw : Math.abs(c.raw)}` } },
+      },
     },
   });
 }

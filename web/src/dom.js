@@ -21,8 +21,11 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** Append children (nested arrays allowed) as nodes; strings become text nodes. */
-export function append(el, children) {
+/**
+ * Append children (nested arrays allowed) as nodes; strings become text nodes and
+ * null/undefined/false are skipped (the DOM's own append would print them as "null").
+ */
+export function append(el, ...children) {
   for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     el.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
@@ -95,7 +98,7 @@ export function highlight(text, spans) {
 export function actorLabel(a) {
   if (!a) return "?";
   const code = [a.country, a.sector].filter(Boolean).join(" ");
-  const name = a.name || a.text || "";
+  const name = (a.name || a.text || "").trim();
   if (code && name) return `${code} (${name})`;
   return code || name || "?";
 }

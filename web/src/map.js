@@ -13,9 +13,42 @@ async function loadOutlines() {
   if (!outlines) {
     outlines = fetch("countries-50m.json", { cache: "force-cache" })
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
-      .then((topo) => feature(topo, topo.objects.countries));
+      .then((topo) => {
+        const geo = feature(topo, topo.objects.countries);
+        // Antarctica's ring runs along the pole, which Web Mercator draws as a line across the map
+        geo.features = geo.features.filter((f) => f.id !== "010").map(unwrapFeature);
+        return geo;
+      });
   }
   return outlines;
+}
+
+/**
+ * Rings that cross the antimeridian (Russia, Fiji) jump from +180 to -180; Leaflet would draw
+ * that jump as a band across the whole map. Keep each ring continuous instead (longitudes past
+ * 180 are fine for Leaflet).
+ */
+function unwrapRing(ring) {
+  let offset = 0;
+  let prev = ring[0][0];
+  return ring.map(([x, y], i) => {
+    if (i) {
+      const d = x - prev;
+      if (d > 180) offset -= 360;
+      else if (d < -180) offset += 360;
+    }
+    prev = x;
+    return [x + offset, y];
+  });
+}
+
+function unwrapFeature(f) {
+  const g = f.geometry;
+  if (!g) return f;
+  const polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : null;
+  if (!polys) return f;
+  const fixed = polys.map((rings) => rings.map(unwrapRing));
+  return { ...f, geometry: { type: g.type, coordinates: g.type === "Polygon" ? fixed[0] : fixed } };
 }
 
 async function loadConfig() {
@@ -45,6 +78,8 @@ export function createMap(el) {
   const map = L.map(el, { worldCopyJump: true, minZoom: 1, maxZoom: 12, zoomSnap: 0.5, preferCanvas: false })
     .setView([25, 60], 2);
   map.attributionControl.setPrefix(false);
+  // outlines arrive after the markers: their own pane keeps them under the markers (and over tiles)
+  map.createPane("outlines").style.zIndex = "250";
   const base = L.layerGroup().addTo(map);
   const markers = L.layerGroup().addTo(map);
   loadConfig().then((cfg) => {
@@ -55,6 +90,7 @@ export function createMap(el) {
   loadOutlines().then((geo) => {
     L.geoJSON(geo, {
       interactive: false,
+      pane: "outlines",
       style: { color: "#8a94a3", weight: 0.6, fillColor: "#eef0f3", fillOpacity: 1, className: "ew-country" },
     }).addTo(base);
     map.attributionControl.addAttribution("Outlines: Natural Earth");

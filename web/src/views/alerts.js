@@ -1,7 +1,7 @@
 // The alerts inbox: alerts raised for protected assets, most severe first, with their evidence.
 // Acknowledging or closing one is a write: it needs an API key (the box at the top).
 import { ApiError, describe, get, getAll, getKey, post } from "../api.js";
-import { extLink, h, notice } from "../dom.js";
+import { append, extLink, h, notice } from "../dom.js";
 import { caseHref } from "../tables.js";
 
 const STATUSES = ["new", "acknowledged", "closed", ""];
@@ -60,7 +60,7 @@ function alertCard(a, onChanged) {
 
 export async function render(main, { query, signal }) {
   const status = query.status === "all" ? "" : (query.status ?? "new");
-  main.append(h("div", { className: "toolbar" },
+  append(main, h("div", { className: "toolbar" },
     h("h1", {}, "Alerts"),
     h("div", { className: "segmented", role: "group", "aria-label": "status" }, STATUSES.map((s) => h("a", {
       href: hashOf(s), className: s === status ? "active" : "",
@@ -87,7 +87,7 @@ export async function render(main, { query, signal }) {
     return card;
   };
   for (const a of items) list.appendChild(draw(a));
-  main.append(
+  append(main, 
     h("p", { className: "muted" }, `${res.total} ${status || ""} alert${res.total === 1 ? "" : "s"}`
       + (getKey() ? "" : " · enter an API key at the top to acknowledge or close them")),
     items.length ? list : notice("info", status === "new" ? "No new alerts." : "No alerts."));

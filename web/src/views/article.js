@@ -2,7 +2,7 @@
 // `span` offsets, the trigger words and (for the selected event) the actors marked inside it.
 // The text is split into text nodes and <mark> elements: it is never parsed as HTML.
 import { ApiError, describe, get, getAll } from "../api.js";
-import { actorLabel, extLink, h, highlight, notice, placeLabel, quadBadge } from "../dom.js";
+import { actorLabel, append, extLink, h, highlight, notice, placeLabel, quadBadge } from "../dom.js";
 import { eventDate } from "../tables.js";
 
 /** Offsets of `needle` inside text[start:end] (case-insensitive), or null. */
@@ -99,7 +99,7 @@ export async function render(main, { args, query, signal }) {
   ev.mode && ev.mode !== "asserted" ? h("span", { className: "tag" }, ev.mode) : null,
   ev.negated ? h("span", { className: "tag" }, "negated") : null)));
 
-  main.append(
+  append(main, 
     h("article", { className: "article" },
       h("header", {},
         h("h1", {}, art.title || id),

@@ -2,38 +2,31 @@
 // on a map and in a table. Risk comes from /risk; assets from /assets.
 import * as L from "leaflet";
 import { ApiError, describe, get, getAll } from "../api.js";
-import { h, notice } from "../dom.js";
+import { append, h, notice } from "../dom.js";
 import { createMap } from "../map.js";
 import { caseHref } from "../tables.js";
 
-const LEVEL_COLORS = { low: "#009e73", medium: "#e69f00", elevated: "#e69f00", high: "#d55e00", critical: "#cc0000" };
-
-/** A number or null from the usual risk field names. */
-const scoreOf = (r) => (r ? (r.score ?? r.risk ?? r.value ?? null) : null);
-
-/** The trend as an arrow and words: a string ("rising"), a number (change), or a series. */
-function trendOf(r) {
-  if (!r) return null;
-  const t = r.trend ?? r.change ?? null;
-  if (typeof t === "string") return t;
-  if (typeof t === "number") return t > 0 ? `↑ +${t.toFixed(2)}` : t < 0 ? `↓ ${t.toFixed(2)}` : "→ 0";
-  return null;
+/**
+ * The trend of a risk score (incidents per day recently / in the baseline window before) as
+ * words: "↑ ×1.80", "↓ ×0.50", "new" (nothing in the baseline to compare with) or "–".
+ */
+export function trendText(r) {
+  if (!r) return "–";
+  if (r.trend === null || r.trend === undefined) return r.recent ? "new" : "–";
+  const t = Number(r.trend);
+  const arrow = t > 1.05 ? "↑" : t < 0.95 ? "↓" : "→";
+  return `${arrow} ×${t.toFixed(2)}`;
 }
 
-/** A small SVG line of a numeric series (built with DOM calls, no markup strings). */
-function sparkline(series) {
-  const vals = (series || []).map((p) => (typeof p === "number" ? p : scoreOf(p) ?? p.count ?? 0));
-  if (vals.length < 2) return null;
-  const ns = "http://www.w3.org/2000/svg";
-  const w = 100, hgt = 24, max = Math.max(...vals, 1e-9), min = Math.min(...vals, 0);
-  const pts = vals.map((v, i) => `${(i / (vals.length - 1)) * w},${hgt - ((v - min) / (max - min || 1)) * (hgt - 2) - 1}`);
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", `0 0 ${w} ${hgt}`);
-  svg.setAttribute("class", "spark");
-  const line = document.createElementNS(ns, "polyline");
-  line.setAttribute("points", pts.join(" "));
-  svg.appendChild(line);
-  return svg;
+function contributors(r) {
+  const top = (r && r.contributors) || [];
+  return h("ul", { className: "plain" }, top.slice(0, 3).map((c) => h("li", {},
+    h("a", { href: caseHref(c.incident_id) }, c.title || c.incident_id),
+    h("span", { className: "muted" }, ` ${c.date || ""} · ${Math.round((c.share || 0) * 100)}%`))));
+}
+
+function riskItems(r) {
+  return Array.isArray(r) ? r : r.items || [];
 }
 
 function assetPoint(a) {
@@ -49,7 +42,7 @@ function assetPoint(a) {
 }
 
 export async function render(main, { signal, onCleanup }) {
-  main.append(h("h1", {}, "Assets"));
+  append(main, h("h1", {}, "Assets"));
   let assets;
   try {
     assets = (await getAll("/assets", {}, { max: 5000, signal })).items;
@@ -64,8 +57,7 @@ export async function render(main, { signal, onCleanup }) {
   let riskNote = null;
   try {
     const r = await get("/risk", {}, { signal });
-    const items = Array.isArray(r) ? r : r.items || r.assets || [];
-    risk = new Map(items.map((x) => [x.asset_id, x]));
+    risk = new Map(riskItems(r).map((x) => [x.key ?? x.asset_id, x]));
   } catch (e) {
     if (e.name === "AbortError") return;
     riskNote = e instanceof ApiError && e.unavailable
@@ -76,7 +68,7 @@ export async function render(main, { signal, onCleanup }) {
     return;
   }
   const mapEl = h("div", { id: "assets-map", className: "map small" });
-  main.append(mapEl, riskNote);
+  append(main, mapEl, riskNote);
   const map = createMap(mapEl);
   onCleanup(() => map.destroy());
   const layer = L.layerGroup().addTo(map.map);
@@ -85,7 +77,7 @@ export async function render(main, { signal, onCleanup }) {
     const p = assetPoint(a);
     if (!p) continue;
     const r = risk.get(a.asset_id);
-    const color = LEVEL_COLORS[r && r.level] || "#0072b2";
+    const color = r && r.recent ? (r.trend === null || r.trend > 1.05 ? "#d55e00" : "#e69f00") : "#0072b2";
     if (a.geometry.type !== "Point") L.geoJSON(a.geometry, { style: { color, weight: 2, fillOpacity: 0.15 } }).addTo(layer);
     if (a.radius_km) L.circle(p, { radius: a.radius_km * 1000, color, weight: 1, fillOpacity: 0.08, interactive: false }).addTo(layer);
     L.circleMarker(p, { radius: 6, color: "#222", weight: 1, fillColor: color, fillOpacity: 0.9, className: "ew-asset" })
@@ -94,23 +86,37 @@ export async function render(main, { signal, onCleanup }) {
   }
   if (pts.length) map.map.fitBounds(L.latLngBounds(pts).pad(0.5), { maxZoom: 8 });
 
-  const rows = [...assets].sort((x, y) => (scoreOf(risk.get(y.asset_id)) ?? -1) - (scoreOf(risk.get(x.asset_id)) ?? -1));
-  main.append(h("table", { className: "list assets" },
-    h("thead", {}, h("tr", {}, ["Asset", "Kind", "Country", "Protects", "Radius", "Risk", "Trend", "Top incidents"].map((t) => h("th", {}, t)))),
+  const score = (id) => (risk.has(id) ? risk.get(id).score : -1);
+  const rows = [...assets].sort((x, y) => score(y.asset_id) - score(x.asset_id) || x.name.localeCompare(y.name));
+  append(main, h("h2", {}, "Risk by asset"), h("table", { className: "list assets" },
+    h("thead", {}, h("tr", {}, ["Asset", "Kind", "Country", "Protects", "Radius", "Risk", "Trend", "Incidents (recent / before)", "Main contributors"]
+      .map((t) => h("th", {}, t)))),
     h("tbody", {}, rows.map((a) => {
       const r = risk.get(a.asset_id);
-      const s = scoreOf(r);
-      const top = (r && (r.top || r.incidents || r.top_incidents)) || [];
       return h("tr", { dataset: { asset: a.asset_id } },
         h("td", {}, h("strong", {}, a.name), h("div", { className: "muted" }, a.asset_id)),
         h("td", {}, a.kind),
         h("td", {}, a.country || ""),
         h("td", {}, (a.covers || []).join(", ")),
         h("td", { className: "num" }, a.radius_km ? `${a.radius_km} km` : ""),
-        h("td", { className: "num" }, s == null ? "–" : Number(s).toFixed(2),
-          r && r.level ? [" ", h("span", { className: `level level-${r.level}` }, r.level)] : null),
-        h("td", {}, trendOf(r) || "", sparkline(r && (r.series || r.history || (Array.isArray(r.trend) ? r.trend : null)))),
-        h("td", {}, h("ul", { className: "plain" }, top.slice(0, 3).map((i) => h("li", {},
-          i.incident_id ? h("a", { href: caseHref(i.incident_id) }, i.title || i.incident_id) : String(i.title || i))))));
+        h("td", { className: "num risk" }, r ? Number(r.score).toFixed(1) : "–"),
+        h("td", { className: "trend" }, trendText(r)),
+        h("td", { className: "num" }, r ? `${r.incidents} (${r.recent} / ${r.baseline})` : ""),
+        h("td", {}, contributors(r)));
     }))));
+
+  // districts: where incidents cluster regardless of assets
+  try {
+    const d = riskItems(await get("/risk", { districts: "true" }, { signal })).filter((x) => x.kind === "district");
+    if (d.length) {
+      append(main, h("h2", {}, "Risk by district"), h("table", { className: "list districts" },
+        h("thead", {}, h("tr", {}, ["District", "Risk", "Trend", "Incidents (recent / before)", "Main contributors"].map((t) => h("th", {}, t)))),
+        h("tbody", {}, d.slice(0, 15).map((r) => h("tr", {},
+          h("td", {}, r.name), h("td", { className: "num" }, Number(r.score).toFixed(1)), h("td", {}, trendText(r)),
+          h("td", { className: "num" }, `${r.incidents} (${r.recent} / ${r.baseline})`), h("td", {}, contributors(r)))))));
+    }
+  } catch (e) {
+    if (e.name === "AbortError") return;
+    /* districts are optional: the asset table above stands on its own */
+  }
 }

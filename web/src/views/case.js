@@ -1,7 +1,7 @@
 // A case: one incident followed from the attack to justice. Its entries in time order, each
 // with its stage and evidence sentence (trigger marked), and the reports it was built from.
 import { ApiError, describe, get } from "../api.js";
-import { actorLabel, extLink, h, highlight, notice, placeLabel, quadBadge } from "../dom.js";
+import { actorLabel, append, extLink, h, highlight, notice, placeLabel, quadBadge } from "../dom.js";
 import { articleHref } from "../tables.js";
 
 const STATUSES = ["open", "arrested", "charged", "convicted"];
@@ -45,7 +45,7 @@ export async function render(main, { args, signal }) {
   }
   const inc = c.incident;
   const entries = [...(c.entries || [])].sort((a, b) => String(a.date || "").localeCompare(String(b.date || "")));
-  main.append(
+  append(main, 
     h("section", { className: "case" },
       h("header", {},
         h("h1", {}, inc.title || inc.code_name || inc.code),

@@ -1,6 +1,6 @@
 // The case list: incidents with their status, filtered like the map.
 import { ApiError, describe, get } from "../api.js";
-import { h, notice } from "../dom.js";
+import { append, h, notice } from "../dom.js";
 import { apiFilters, filterBar } from "../filters.js";
 import { incidentsTable, pager } from "../tables.js";
 
@@ -19,7 +19,7 @@ export async function render(main, { query, signal }) {
   const status = h("select", { name: "status", "aria-label": "status" },
     STATUSES.map((s) => h("option", { value: s, selected: (query.status || "") === s }, s || "any status")));
   status.addEventListener("change", () => { location.hash = hashOf({ ...query, status: status.value, offset: "" }); });
-  main.append(h("div", { className: "toolbar" },
+  append(main, h("div", { className: "toolbar" },
     filterBar(query, (q) => { location.hash = hashOf({ ...q, status: query.status }); }), status));
   let page;
   try {
@@ -32,7 +32,7 @@ export async function render(main, { query, signal }) {
     main.appendChild(notice("error", describe(e)));
     return;
   }
-  main.append(
+  append(main, 
     h("h1", {}, `Cases (${page.total})`),
     page.items.length ? incidentsTable(page.items)
       : notice("info", "No incidents match. Incidents are built at ingest (or with `eventwatch rebuild-incidents`)."),

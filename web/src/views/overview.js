@@ -2,7 +2,7 @@
 // counts per day/week/month, the filters, and the list under them.
 import { ApiError, describe, get, getAll } from "../api.js";
 import { bucketRange, autoInterval, timelineChart } from "../charts.js";
-import { actorLabel, h, notice, placeLabel, quadBadge } from "../dom.js";
+import { actorLabel, append, h, notice, placeLabel, quadBadge } from "../dom.js";
 import { apiFilters, filterBar } from "../filters.js";
 import { createMap, legend } from "../map.js";
 import { articleHref, caseHref, eventsTable, incidentsTable, pager } from "../tables.js";
@@ -87,7 +87,7 @@ export async function render(main, { query, signal, onCleanup }) {
   const status = h("div", { className: "map-status", role: "status" }, "Loading…");
   const canvas = h("canvas", { id: "timeline", "aria-label": "timeline" });
   const listBox = h("section", { className: "listbox" });
-  main.append(
+  append(main, 
     h("div", { className: "toolbar" }, filterBar(query, (q) => go({ ...q, show: query.show, interval: query.interval }),
       { keep: ["show", "interval"] }), showToggle),
     source.why ? notice("info", source.why) : null,
@@ -135,7 +135,7 @@ export async function render(main, { query, signal, onCleanup }) {
   const offset = Math.max(0, parseInt(query.offset || "0", 10) || 0);
   try {
     const page = await get(path, { ...filters, limit: PAGE, offset }, { signal });
-    listBox.append(
+    append(listBox, 
       h("h2", {}, `${kind === "incidents" ? "Incidents" : "Events"} (${page.total})`),
       page.items.length ? (kind === "incidents" ? incidentsTable(page.items) : eventsTable(page.items))
         : notice("info", "Nothing matches these filters."),
