@@ -67,7 +67,10 @@ export function filterBar(query, onApply, { fields = FILTER_KEYS, keep = [] } = 
     ev.preventDefault();
     const next = {};
     for (const k of keep) if (query[k]) next[k] = query[k];
-    for (const [k, el] of Object.entries(inputs)) next[k] = el.value.trim();
+    for (const [k, el] of Object.entries(inputs)) {
+      const v = el.value.trim();
+      next[k] = k === "country" || k === "dyad" ? v.toUpperCase().replace(/\s+/g, "") : v;
+    }
     onApply(next);
   });
   return form;

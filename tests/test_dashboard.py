@@ -1,0 +1,259 @@
+"""The dashboard in a real browser: Debian's Chromium, driven by Playwright, against a real
+`eventwatch serve` app over the sample articles plus one article whose text carries markup.
+
+Checks what a user sees: markers on the map, the timeline, evidence highlighted in the article,
+a case, the alerts inbox with its key, and that article text is shown as text (never run).
+Needs `/usr/bin/chromium` (`apt-get install chromium`; .ci/run installs it) and the built
+dashboard (`make web`). Screenshots go to a temporary folder (printed with -s).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+import eventwatch
+from eventwatch.store import Store
+from eventwatch.web import is_built
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+# the flags Chromium needs on a machine with no network and as root, and nothing it would fetch
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+# written for this test: a report whose sentences quote markup
+XSS_ARTICLE = """Police detain two men after attack on Karachi office
+12 March 2024
+
+KARACHI, March 12 (Reuters) - Pakistani police arrested two men on Tuesday over a grenade attack on a logistics office in Karachi, officials said.
+
+Police arrested a third man who had painted <script>window.__xss=1</script> on the office wall, a police spokesman said.
+
+A second line on the wall read <img src=x onerror="window.__xss=2"> according to the investigators.
+
+The men were charged with terrorism on Wednesday, a police spokesman said.
+"""
+SCRIPT_TEXT = "<script>window.__xss=1</script>"
+IMG_TEXT = '<img src=x onerror="window.__xss=2">'
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _served_routes(app) -> set[str]:
+    return {getattr(r, "path", "") for r in app.routes}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium; .ci/run does it)")
+    if not is_built():
+        pytest.skip("the dashboard is not built: run `make web` (npm ci && npm run build in web/)")
+    import uvicorn
+
+    from eventwatch.server import create_app
+
+    d = tmp_path_factory.mktemp("dashboard")
+    corpus = d / "articles"
+    shutil.copytree(ROOT / "samples" / "articles", corpus)
+    (corpus / "zz_markup.txt").write_text(XSS_ARTICLE, encoding="utf-8")
+    db = str(d / "dash.duckdb")
+    report = eventwatch.ingest([corpus], db=db)
+    assert report.added == 33 and not report.drops
+    with Store(db) as store:
+        xss = [a for a in store.articles() if a.text.find(SCRIPT_TEXT) >= 0]
+        assert len(xss) == 1
+        xss_events = store.events(article_id=xss[0].id)
+        sample = next(a for a in store.articles() if a.id != xss[0].id and len(store.events(article_id=a.id)) >= 3)
+        sample_event = store.events(article_id=sample.id)[1]
+    _, token = eventwatch.create_key("browser test", "analyst", db=db)
+
+    app = create_app(db, open_reads=True)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not server.started:
+        assert time.time() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}", db=db, token=token, app=app,
+                          routes=_served_routes(app), xss=xss[0], xss_events=xss_events,
+                          sample=sample, sample_event=sample_event, shots=d / "screenshots")
+    server.should_exit = True
+    thread.join(15)
+
+
+@pytest.fixture(scope="module")
+def browser(served):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, served):
+    ctx = browser.new_context(viewport={"width": 1300, "height": 950})
+    # the page may talk to its own server only: anything else would be a fetch from elsewhere
+    outside = []
+    ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith(served.url)
+              else (outside.append(route.request.url), route.abort()))
+    pg = ctx.new_page()
+    pg.problems = []  # CSP violations and script errors
+    pg.on("console", lambda m: pg.problems.append(m.text) if m.type == "error" and "Failed to load resource" not in m.text else None)
+    pg.on("pageerror", lambda e: pg.problems.append(str(e)))
+    yield pg
+    ctx.close()
+    assert outside == [], f"the dashboard fetched from elsewhere: {outside}"
+
+
+def _shot(pg, served, name: str) -> Path:
+    served.shots.mkdir(exist_ok=True)
+    path = served.shots / f"{name}.png"
+    pg.screenshot(path=str(path))
+    print(f"screenshot: {path}")
+    return path
+
+
+def test_map_shows_markers_timeline_and_list(page, served):
+    resp = page.goto(served.url + "/#/")
+    assert "script-src 'self'" in resp.headers["content-security-policy"]
+    page.wait_for_selector("path.ew-marker", timeout=20000)
+    markers = page.locator("path.ew-marker")
+    assert markers.count() >= 10
+    # coloured by QuadClass: material conflict and verbal cooperation both occur in the samples
+    assert page.locator("path.ew-marker.quad-4").count() >= 1
+    assert page.locator("path.ew-marker.quad-1").count() >= 1
+    page.wait_for_selector("table.list tbody tr")
+    assert page.locator("canvas#timeline").bounding_box()["height"] > 100
+    assert "without coordinates" in page.locator(".map-status").inner_text()
+    page.locator("path.ew-marker").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator("a").count() >= 1  # to the evidence or the case
+    page.wait_for_timeout(400)  # the popup's fade-in, for the screenshot
+    _shot(page, served, "map")
+    assert page.problems == []
+
+
+def test_filters_narrow_the_map_and_list(page, served):
+    page.goto(served.url + "/#/?show=events")
+    page.wait_for_selector("table.list tbody tr")
+    everything = int(page.locator(".listbox h2").inner_text().split("(")[1].rstrip(")"))
+    page.fill(".filters input[name=country]", "pak")
+    page.click(".filters button[type=submit]")
+    from playwright.sync_api import expect
+
+    # (wait_for_function would evaluate a string: the page's CSP forbids that, as it should)
+    expect(page.locator(".listbox h2")).not_to_have_text(f"Events ({everything})")
+    assert "country=PAK" in page.evaluate("location.hash")
+    shown = int(page.locator(".listbox h2").inner_text().split("(")[1].rstrip(")"))
+    assert 0 < shown < everything
+    rows = page.locator("table.events tbody tr")
+    for i in range(min(rows.count(), 10)):
+        cells = rows.nth(i).locator("td")
+        assert "PAK" in cells.nth(1).inner_text() + cells.nth(3).inner_text()
+    assert page.problems == []
+
+
+def test_article_text_with_markup_is_shown_as_text(page, served):
+    page.goto(f"{served.url}/#/article/{served.xss.id}")
+    page.wait_for_selector(".article-text mark.ev")
+    text = page.locator(".article-text").inner_text()
+    assert SCRIPT_TEXT in text and IMG_TEXT in text  # the literal markup, visible
+    assert page.evaluate("typeof window.__xss") == "undefined"  # and never run
+    assert page.locator(".article-text script, .article-text img, main img").count() == 0
+    # the event whose evidence sentence quotes the script is highlighted around it, as text
+    quoting = [e for e in served.xss_events if SCRIPT_TEXT in e.sentence]
+    assert quoting
+    mark = page.locator("mark.ev", has_text=SCRIPT_TEXT).first
+    assert mark.count() == 1
+    page.goto(f"{served.url}/#/?show=events&text=__xss")
+    page.wait_for_selector("table.events tbody tr")
+    assert SCRIPT_TEXT in page.locator("table.events").inner_text()
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.problems == []
+
+
+def test_evidence_is_highlighted_at_its_span(page, served):
+    ev = served.sample_event
+    page.goto(f"{served.url}/#/article/{served.sample.id}?event={ev.event_id}")
+    selected = page.locator("mark.ev.selected")
+    selected.first.wait_for()
+    # the selected marks together are exactly the event's sentence at its span
+    shown = "".join(selected.all_inner_texts())
+    assert shown == served.sample.text[ev.span[0]:ev.span[1]]
+    assert page.locator(".article-events li.selected").count() == 1
+    assert page.locator("mark.ev").count() >= 3
+    _shot(page, served, "article")
+    assert page.problems == []
+
+
+def test_case_view(page, served):
+    if "/api/v1/cases/{incident_id}" not in served.routes and not any(r.startswith("/api/v1/cases") for r in served.routes):
+        page.goto(served.url + "/#/cases")
+        page.wait_for_selector(".notice")
+        assert "not available on this server" in page.locator(".notice").inner_text()
+        return
+    page.goto(served.url + "/#/cases")
+    page.wait_for_selector("table.incidents tbody tr a")
+    page.locator("table.incidents tbody tr a").first.click()
+    page.wait_for_selector(".case-timeline li")
+    assert page.locator(".case .status-strip li.reached").count() >= 1
+    page.locator(".case-timeline li a.more").first.click()
+    page.wait_for_selector("mark.ev.selected")
+    _shot(page, served, "case")
+    assert page.problems == []
+
+
+def test_alerts_inbox_and_key(page, served):
+    page.goto(served.url + "/#/alerts")
+    page.fill("#apikey", served.token)
+    page.click("#apikey-save")
+    assert page.evaluate("sessionStorage.getItem('eventwatch.apiKey')") == served.token
+    assert page.evaluate("localStorage.length") == 0  # the key lives as long as the tab
+    assert page.input_value("#apikey") == ""
+    assert "key set" in page.locator("#keystate").inner_text()
+    if "/api/v1/alerts" not in served.routes:
+        page.wait_for_selector(".notice")
+        assert "not available on this server" in page.locator(".notice").inner_text()
+        return
+    page.wait_for_selector("li.alert-card")
+    card = page.locator("li.alert-card.status-new").first
+    alert_id = card.get_attribute("data-alert")
+    card.locator("button.ack").click()
+    page.wait_for_selector(f"li.alert-card.status-acknowledged[data-alert='{alert_id}']")
+    import httpx
+
+    r = httpx.get(f"{served.url}/api/v1/alerts", params={"status": "acknowledged"},
+                  headers={"Authorization": f"Bearer {served.token}"})
+    assert alert_id in [a["alert_id"] for a in r.json()["items"]]
+    _shot(page, served, "alerts")
+    assert page.problems == []
+
+
+def test_dyad_view(page, served):
+    page.goto(served.url + "/#/dyad/CHN/PAK")
+    page.wait_for_selector("table.events tbody tr")
+    assert page.locator("canvas#dyad-chart").bounding_box()["height"] > 100
+    for row in page.locator("table.events tbody tr").all()[:10]:
+        cells = row.locator("td")
+        pair = {cells.nth(1).inner_text()[:3], cells.nth(3).inner_text()[:3]}
+        assert pair == {"CHN", "PAK"}
+    _shot(page, served, "dyad")
+    assert page.problems == []
