@@ -416,10 +416,11 @@ def test_openapi_documents_every_route_with_models(client):
     assert {"HTTPBearer", "APIKeyHeader"} <= set(spec["components"]["securitySchemes"])
 
 
-def test_schemathesis_finds_no_server_error(store, keys):
+def test_schemathesis_finds_no_server_error(watched):
     schemathesis = pytest.importorskip("schemathesis")
     from hypothesis import HealthCheck, given, settings
 
+    store, _, keys = watched  # events, articles, assets, alerts and incidents to find
     app = create_app(store)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     # ingest would run the extraction model on every generated article: the slow test covers it
@@ -430,7 +431,7 @@ def test_schemathesis_finds_no_server_error(store, keys):
         strategy = operation.as_strategy()
 
         @given(case=strategy)
-        @settings(max_examples=30, deadline=None, database=None,
+        @settings(max_examples=20, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         def check(case):
             headers = dict(case.headers or {}, Authorization=f"Bearer {keys['admin']}")
@@ -554,3 +555,114 @@ def test_ingest_via_the_server_with_a_key(served, tmp_path):
     assert rep["added"] == 1 and rep["events"] >= 1 and [d["code"] for d in rep["drops"]] == ["EW002"]
     r = httpx.get(served["url"] + "/api/v1/events", params={"country": "KEN"}, headers=auth(served["token"]))
     assert r.json()["total"] == rep["events"]
+
+
+# ---- relations --------------------------------------------------------------------------------------------
+
+def test_dyad_relations(reader):
+    body = reader.get("/api/v1/dyads/PAK/IND").json()
+    assert (body["a"], body["b"], body["by"]) == ("PAK", "IND", "month")
+    assert body["totals"]["both"]["events"] == 3  # the negated and the reference events are not counted
+    assert body["excluded"]["negated"] == ["isb1:2:0"]
+    weekly = reader.get("/api/v1/dyads/IND/PAK", params={"by": "week", "since": "2024-03-05"}).json()
+    assert weekly["by"] == "week" and weekly["totals"]["both"]["events"] == 2
+    for path, params in [("/api/v1/dyads/PAK/XXX", {}), ("/api/v1/dyads/PAK/PAK", {}),
+                         ("/api/v1/dyads/PAK/IND", {"since": "March"})]:
+        r = reader.get(path, params=params)
+        assert r.status_code == 400 and r.json()["code"] in ("EW090", "EW092", "EW041"), r.json()
+    assert reader.get("/api/v1/dyads/PAK/IND", params={"by": "day"}).status_code == 422
+
+
+# ---- watch: assets, alerts, risk --------------------------------------------------------------------------
+
+@pytest.fixture
+def watched(keys, store):
+    from test_watch import CHILAS, CHINESE, DASU, IncidentStore, incident
+
+    from eventwatch.alerting import raise_alerts
+    from eventwatch.watchlist import read_assets
+
+    with IncidentStore(":memory:") as s:
+        fill(s)
+        tokens = {role: s.create_key(f"{role}-user", role)[1] for role in ("reader", "analyst", "admin")}
+        assets, errors = read_assets(ROOT / "samples" / "assets.geojson")
+        s.add_assets(assets)
+        s.given["i-dasu"] = incident("i-dasu", "183", DASU, target=CHINESE, killed=9, title="Bombing of a bus at Dasu",
+                                     date="2024-03-26")
+        s.given["i-chilas"] = incident("i-chilas", "190", CHILAS, date="2024-03-20")
+        run = raise_alerts(s, ["i-dasu", "i-chilas"], deliver=False)
+        assert len(run.created) >= 4
+        yield s, Client(create_app(s)), tokens
+
+
+def test_assets_list_add_and_remove(watched):
+    store, client, t = watched
+    body = client.get("/api/v1/assets", headers=auth(t["reader"])).json()
+    assert body["total"] == 5 and body["items"][0] == store.assets()[0].to_dict()
+    new = {"name": "Quetta office", "kind": "office", "lat": 30.18, "lon": 67.0, "radius_km": 5, "country": "pak"}
+    r = client.post("/api/v1/assets", json=new, headers=auth(t["analyst"]))
+    assert r.status_code == 403 and r.json()["code"] == "EW102"
+    r = client.post("/api/v1/assets", json=new, headers=auth(t["admin"]))
+    assert r.status_code == 201 and r.json()["asset_id"] == "quetta-office" and r.json()["country"] == "PAK"
+    assert r.json()["geometry"] == {"type": "Point", "coordinates": [67.0, 30.18]}
+    r = client.post("/api/v1/assets", json=new, headers=auth(t["admin"]))
+    assert r.status_code == 409 and r.json()["code"] == "EW135"
+    assert client.post("/api/v1/assets", json={**new, "replace": True, "radius_km": 8},
+                       headers=auth(t["admin"])).json()["radius_km"] == 8
+    for bad, code in [({"name": "Nowhere", "kind": "site"}, "EW143"), ({**new, "country": "ZZZ"}, "EW134"),
+                      ({"name": "X", "geometry": {"type": "Point", "coordinates": [500, 0]}}, "EW132")]:
+        r = client.post("/api/v1/assets", json=bad, headers=auth(t["admin"]))
+        assert r.status_code == 400 and r.json()["code"] == code, r.json()
+    assert client.post("/api/v1/assets", json={**new, "lat": 91}, headers=auth(t["admin"])).status_code == 422
+    assert client.get("/api/v1/assets", params={"limit": 2, "offset": 4},
+                      headers=auth(t["reader"])).json()["total"] == 6
+    r = client.delete("/api/v1/assets/quetta-office", headers=auth(t["admin"]))
+    assert r.json() == {"removed": "quetta-office"}
+    r = client.delete("/api/v1/assets/quetta-office", headers=auth(t["admin"]))
+    assert r.status_code == 404 and r.json()["code"] == "EW137"
+
+
+def test_alerts_list_filter_and_workflow(watched):
+    store, client, t = watched
+    body = client.get("/api/v1/alerts", headers=auth(t["reader"])).json()
+    assert body["total"] == store.count_alerts() and [a["alert_id"] for a in body["items"]] == \
+        [a.alert_id for a in store.alerts()]
+    dasu = next(a for a in body["items"] if a["asset_id"] == "dasu-hydropower")
+    assert dasu["title"] == "Bombing of a bus at Dasu" and dasu["status"] == "new"
+    aid = dasu["alert_id"]
+    page = client.get("/api/v1/alerts", params={"asset": "dasu-hydropower", "limit": 1},
+                      headers=auth(t["reader"])).json()
+    assert page["total"] == 1 and page["items"][0]["alert_id"] == aid
+    r = client.post(f"/api/v1/alerts/{aid}/acknowledge", headers=auth(t["reader"]))
+    assert r.status_code == 403
+    r = client.post(f"/api/v1/alerts/{aid}/acknowledge", json={"note": "team informed"}, headers=auth(t["analyst"]))
+    assert r.status_code == 200 and r.json()["status"] == "acknowledged"
+    assert r.json()["history"][-1]["by"] == "analyst-user" and r.json()["history"][-1]["note"] == "team informed"
+    r = client.post(f"/api/v1/alerts/{aid}/acknowledge", headers=auth(t["analyst"]))
+    assert r.status_code == 409 and r.json()["code"] == "EW140"
+    r = client.post(f"/api/v1/alerts/{aid}/close", headers=auth(t["analyst"]))  # no body at all
+    assert r.json()["status"] == "closed" and store.alert(aid).status == "closed"
+    got = client.get(f"/api/v1/alerts/{aid}", headers=auth(t["reader"])).json()
+    assert [h["action"] for h in got["history"]] == ["created", "acknowledged", "closed"]
+    closed = client.get("/api/v1/alerts", params={"status": "closed"}, headers=auth(t["reader"])).json()
+    assert [a["alert_id"] for a in closed["items"]] == [aid] and closed["total"] == 1
+    assert client.get("/api/v1/alerts", params={"status": "open"}, headers=auth(t["reader"])).status_code == 422
+    r = client.post("/api/v1/alerts/A-000000000000/close", headers=auth(t["analyst"]))
+    assert r.status_code == 404 and r.json()["code"] == "EW139"
+    assert client.get("/api/v1/alerts/A-000000000000", headers=auth(t["reader"])).status_code == 404
+
+
+def test_risk_ranking(watched):
+    store, client, t = watched
+    body = client.get("/api/v1/risk", params={"as_of": "2024-03-31"}, headers=auth(t["reader"])).json()
+    top = body["items"][0]
+    assert body["total"] == 5 and top["asset_id"] == top["key"] and top["score"] > 0
+    assert {c["incident_id"] for c in top["contributors"]} <= {"i-dasu", "i-chilas"}
+    d = client.get("/api/v1/risk", params={"as_of": "2024-03-31", "districts": True}, headers=auth(t["reader"])).json()
+    assert d["items"] and all(x["asset_id"] is None and x["kind"] == "district" for x in d["items"])
+    one = client.get("/api/v1/risk", params={"as_of": "2024-03-31", "asset": "dasu-hydropower"},
+                     headers=auth(t["reader"])).json()
+    assert [x["key"] for x in one["items"]] == ["dasu-hydropower"]
+    r = client.get("/api/v1/risk", params={"as_of": "2024-31-03"}, headers=auth(t["reader"]))
+    assert r.status_code == 400 and r.json()["code"] == "EW041"
+    assert client.get("/api/v1/risk", params={"asset": "atlantis"}, headers=auth(t["reader"])).status_code == 404

@@ -7,12 +7,17 @@ The public API (one function per CLI command)::
     for e in eventwatch.events(db="demo.duckdb", dyad=("CHN", "PAK")):
         print(e.date, e.code, e.source.code, e.target and e.target.code, e.sentence)
 """
-from .api import (IngestReport, create_key, demo, dyad, evaluate, events, export, extract, extract_articles,
-                  extract_text, ingest, ingest_records, list_keys, read, revoke_key, serve, summary)
+from .alerting import raise_alerts
+from .api import (AssetImport, IngestReport, alert_ack, alert_close, alert_history, alerts, alerts_scan, assets_add,
+                  assets_export, assets_import, assets_list, assets_remove, create_key, demo, dyad, evaluate, events, export,
+                  extract, extract_articles, extract_text, ingest, ingest_records, list_keys, read, revoke_key, risk,
+                  risk_plot, serve, summary)
 from .errors import EventwatchError
 from .records import Actor, Article, Drop, Event, Place
 
 __version__ = "0.1.0"
 __all__ = ["ingest", "extract", "extract_text", "extract_articles", "read", "events", "export", "evaluate",
            "summary", "dyad", "ingest_records", "create_key", "list_keys", "revoke_key", "serve", "demo",
-           "IngestReport", "EventwatchError", "Article", "Event", "Actor", "Place", "Drop"]
+           "assets_add", "assets_list", "assets_import", "assets_export", "assets_remove", "alerts",
+           "alert_ack", "alert_close", "alert_history", "alerts_scan", "risk", "risk_plot", "raise_alerts",
+           "AssetImport", "IngestReport", "EventwatchError", "Article", "Event", "Actor", "Place", "Drop"]

@@ -387,7 +387,6 @@ def serve(*, db: str | None = None, host: str | None = None, port: int | None = 
     run_server(s.db, host=s.host, port=s.port, open_reads=open_reads, log_level=log_level)
 
 
-
 DEMO_KEY_NAME = "demo dashboard"
 
 
@@ -423,3 +422,184 @@ def demo(paths: Iterable[str | Path] = ("samples/articles",), *, db: str | None 
     if serve_it:
         serve(db=s.db, host=s.host, port=s.port, open_reads=True, log_level="warning")
     return {"url": url, "key": token, "report": report.to_dict()}
+
+
+# ---- watch: assets, alerts, risk ------------------------------------------------------------------------
+
+@dataclass
+class AssetImport:
+    """What an assets import did: ids stored, and one coded error per row that was not."""
+
+    added: list[str] = field(default_factory=list)
+    errors: list[EventwatchError] = field(default_factory=list)
+
+    def to_text(self) -> str:
+        lines = [f"{len(self.added)} assets imported, {len(self.errors)} rows refused"]
+        lines.extend("  " + str(e) for e in self.errors)
+        return "\n".join(lines)
+
+
+def assets_add(name: str, *, kind: str = "site", lat: float | None = None, lon: float | None = None,
+               radius_km: float | None = None, geometry: dict | str | None = None, country: str | None = None,
+               covers: list[str] | str | None = None, tags: list[str] | str | None = None,
+               asset_id: str | None = None, replace: bool = False, db: str | None = None):
+    """Store one protected asset (validated: EW130-EW135, EW143) and return it.
+
+    >>> eventwatch.assets_add("Gwadar port", kind="site", lat=25.12, lon=62.33, radius_km=15, country="PAK")
+    """
+    from .store import Store
+    from .watchlist import make_asset
+
+    a = make_asset(name=name, kind=kind, lat=lat, lon=lon, radius_km=radius_km, geometry=geometry,
+                   country=country, covers=covers, tags=tags, asset_id=asset_id)
+    with Store(_settings(db).db) as store:
+        store.add_assets([a], replace=replace)
+    return a
+
+
+def assets_list(*, db: str | None = None) -> list:
+    """Every stored asset. ``[a.name for a in eventwatch.assets_list(db="w.duckdb")]``"""
+    from .store import Store
+
+    with Store(_settings(db).db, read_only=True) as store:
+        return store.assets()
+
+
+def assets_import(path: str | Path, *, replace: bool = False, db: str | None = None) -> AssetImport:
+    """Import assets from a .csv or .geojson file. A bad row gets a coded error (EW130-EW143) and
+    is skipped; the good rows are stored together in one transaction (never half a file).
+
+    >>> eventwatch.assets_import("samples/assets.geojson", db="w.duckdb").added
+    """
+    from .store import Store
+    from .watchlist import read_assets
+
+    assets, errors = read_assets(path)
+    report = AssetImport(errors=errors)
+    with Store(_settings(db).db) as store:
+        if not replace:
+            stored = {a.asset_id for a in store.assets()}
+            keep = []
+            for a in assets:
+                if a.asset_id in stored:
+                    report.errors.append(error("EW135", path=str(path), where="", value=a.asset_id,
+                                               detail="is stored already"))
+                else:
+                    keep.append(a)
+            assets = keep
+        store.add_assets(assets, replace=replace)
+    report.added = [a.asset_id for a in assets]
+    return report
+
+
+def assets_export(path: str | Path, *, db: str | None = None) -> int:
+    """Write every stored asset to a .csv or .geojson file; returns how many."""
+    from .watchlist import write_assets
+
+    return write_assets(assets_list(db=db), path)
+
+
+def assets_remove(asset: str, *, db: str | None = None) -> str:
+    """Remove an asset by id or name (its alerts stay); returns its id. EW137 when unknown."""
+    from .store import Store
+
+    with Store(_settings(db).db) as store:
+        return store.remove_asset(asset)
+
+
+def alerts(*, status: str | None = None, asset: str | None = None, limit: int | None = None,
+           db: str | None = None) -> list:
+    """Stored alerts, most severe first. ``eventwatch.alerts(status="new", asset="gwadar-port")``"""
+    from .store import Store
+
+    with Store(_settings(db).db, read_only=True) as store:
+        return store.alerts(status=status, asset=asset, limit=limit)
+
+
+def alert_history(alert_id: str, *, db: str | None = None) -> list[dict]:
+    """Every change of an alert (created, updated, delivered, acknowledged, closed), oldest first."""
+    from .store import Store
+
+    with Store(_settings(db).db, read_only=True) as store:
+        if store.alert(alert_id) is None:
+            raise error("EW139", value=alert_id)
+        return store.alert_history(alert_id)
+
+
+def alert_ack(alert_id: str, *, by: str, note: str | None = None, db: str | None = None):
+    """Acknowledge a new alert, recording who (EW139 unknown id, EW140 not new)."""
+    from .store import Store
+
+    with Store(_settings(db).db) as store:
+        return store.set_alert_status(alert_id, "acknowledged", by=by, note=note)
+
+
+def alert_close(alert_id: str, *, by: str, note: str | None = None, db: str | None = None):
+    """Close a new or acknowledged alert, recording who (EW139 unknown id, EW140 already closed)."""
+    from .store import Store
+
+    with Store(_settings(db).db) as store:
+        return store.set_alert_status(alert_id, "closed", by=by, note=note)
+
+
+def alerts_scan(*, since: str | None = None, rules: str | None = None, deliver: bool = True,
+                db: str | None = None):
+    """Match every stored incident (since a date) against the assets: for assets added after
+    the incidents were ingested. Existing alerts are updated, never duplicated.
+
+    >>> eventwatch.alerts_scan(db="w.duckdb").created
+    """
+    from .alerting import load_rules, raise_alerts
+    from .store import Store
+
+    with Store(_settings(db).db) as store:
+        ids = [i.incident_id for i in store.incidents(since=since, limit=None)]
+        return raise_alerts(store, ids, rules=load_rules(rules), deliver=deliver)
+
+
+def _risk_inputs(store, rules, as_of, extra_days: int = 0):
+    import datetime as dt
+
+    from .riskscore import _as_date, lookback_days
+
+    day = _as_date(as_of)
+    since = day - dt.timedelta(days=lookback_days(rules) + extra_days)
+    return day, store.incidents(since=since.isoformat(), until=day.isoformat(), limit=None)
+
+
+def risk(*, asset: str | None = None, as_of: str | None = None, districts: bool = False,
+         rules: str | None = None, db: str | None = None) -> list:
+    """The risk ranking as of a date (default today): assets, or districts with ``districts=True``;
+    ``asset`` restricts it to one asset. Each ``RiskScore`` lists its top contributing incidents.
+
+    >>> top = eventwatch.risk(db="w.duckdb", as_of="2024-06-30")[0]
+    >>> top.name, top.score, top.trend, top.contributors[0]["share"]
+    """
+    from .alerting import load_rules
+    from .riskscore import asset_risk, district_risk
+    from .store import Store
+
+    r = load_rules(rules)
+    with Store(_settings(db).db, read_only=True) as store:
+        day, incidents = _risk_inputs(store, r, as_of)
+        if districts:
+            return district_risk(incidents, r, as_of=day)
+        assets = [store.asset(asset)] if asset else store.assets()
+    return asset_risk(incidents, assets, r, as_of=day)
+
+
+def risk_plot(asset: str, path: str, *, as_of: str | None = None, days: int = 365, step_days: int = 7,
+              rules: str | None = None, db: str | None = None) -> str:
+    """Plot an asset's risk score over the ``days`` before ``as_of`` to a PNG; returns the path."""
+    import datetime as dt
+
+    from .alerting import load_rules
+    from .riskscore import plot_series, risk_series
+    from .store import Store
+
+    r = load_rules(rules)
+    with Store(_settings(db).db, read_only=True) as store:
+        a = store.asset(asset)
+        day, incidents = _risk_inputs(store, r, as_of, extra_days=days)
+    series = risk_series(incidents, a, r, start=day - dt.timedelta(days=days), end=day, step_days=step_days)
+    return plot_series(series, path, f"Risk at {a.name}")

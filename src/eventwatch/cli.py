@@ -15,8 +15,10 @@ from .errors import EventwatchError
 EVENT_COLUMNS = ["date", "code", "root", "source", "target", "location", "mode", "negated", "sentence"]
 
 
-def _add_db(p):
-    p.add_argument("--db", help="DuckDB file (default: $EVENTWATCH_DB or ./eventwatch.duckdb)")
+def _add_db(p, sub: bool = False):
+    # on a sub-subcommand the default is SUPPRESS, or it would overwrite a --db given before the action
+    p.add_argument("--db", help="DuckDB file (default: $EVENTWATCH_DB or ./eventwatch.duckdb)",
+                   **({"default": argparse.SUPPRESS} if sub else {}))
 
 
 def _add_filters(p):
@@ -216,6 +218,109 @@ def cmd_keys(a):
     return 0
 
 
+# ---- watch: assets, alerts, risk ------------------------------------------------------------------------
+
+def cmd_assets(a):
+    """Protected assets. Examples: eventwatch assets import samples/assets.geojson;
+    eventwatch assets add "Karachi office" --kind office --lat 24.86 --lon 67.01 --radius-km 5 --country PAK"""
+    if a.action == "add":
+        asset = api.assets_add(a.name, kind=a.kind, lat=a.lat, lon=a.lon, radius_km=a.radius_km,
+                               geometry=_geometry_arg(a.geometry), country=a.country, covers=a.covers, tags=a.tags,
+                               asset_id=a.id, replace=a.replace, db=a.db)
+        print(f"added {asset.asset_id}", file=sys.stderr)
+    elif a.action == "import":
+        report = api.assets_import(a.path, replace=a.replace, db=a.db)
+        print(report.to_text(), file=sys.stderr)
+        return 1 if report.errors else 0
+    elif a.action == "export":
+        n = api.assets_export(a.path, db=a.db)
+        print(f"{n} assets written to {a.path}", file=sys.stderr)
+    elif a.action == "remove":
+        print(f"removed {api.assets_remove(a.asset, db=a.db)}", file=sys.stderr)
+    else:
+        assets = api.assets_list(db=a.db)
+        if a.format == "json":
+            for x in assets:
+                print(json.dumps(x.to_dict(), ensure_ascii=False))
+        else:
+            for x in assets:
+                g = x.geometry["type"] if x.geometry else "-"
+                print(f"{x.asset_id:<32} {x.kind:<12} {g:<11} {x.radius_km:>6g} km  {x.country or '-':<4}"
+                      f" covers: {';'.join(x.covers) or '-'}  {x.name}")
+            print(f"{len(assets)} assets", file=sys.stderr)
+    return 0
+
+
+def _geometry_arg(v):
+    # a GeoJSON geometry given inline or as a file path
+    if v and not v.lstrip().startswith("{"):
+        from pathlib import Path
+
+        try:
+            return Path(v).read_text(encoding="utf-8")
+        except OSError as exc:
+            from .errors import error
+
+            raise error("EW132", where="", detail=f"cannot read {v!r}: {exc.strerror}") from None
+    return v
+
+
+def cmd_alerts(a):
+    """Alerts raised on protected assets. Examples: eventwatch alerts --status new;
+    eventwatch alerts ack A-3f0c2a9e1b7d --by amina; eventwatch alerts close A-3f0c2a9e1b7d --by amina"""
+    if a.action in ("ack", "close"):
+        fn = api.alert_ack if a.action == "ack" else api.alert_close
+        alert = fn(a.alert_id, by=a.by, note=a.note, db=a.db)
+        print(f"{alert.alert_id} {alert.status} by {a.by}", file=sys.stderr)
+        return 0
+    if a.action == "history":
+        for h in api.alert_history(a.alert_id, db=a.db):
+            print(f"{h['at']}  {h['action']:<16} {h['status'] or '-':<13} {h['by'] or '-':<12} {h['note'] or ''}")
+        return 0
+    if a.action == "scan":
+        run = api.alerts_scan(since=a.since, rules=a.rules, deliver=not a.no_deliver, db=a.db)
+        print(f"{len(run.created)} alerts created, {len(run.updated)} updated, {run.unchanged} unchanged"
+              + (f"; {len(run.failures)} delivery failures" if run.failures else ""), file=sys.stderr)
+        for f in run.failures:
+            print("  " + f, file=sys.stderr)
+        return 0
+    rows = api.alerts(status=a.status, asset=a.asset, limit=a.limit, db=a.db)
+    if a.format == "json":
+        for x in rows:
+            print(json.dumps(x.to_dict(), ensure_ascii=False))
+    else:
+        for x in rows:
+            print(f"{x.alert_id}  {x.status:<12} {x.incident_date or '????-??-??'}  {x.line()}")
+            if x.evidence:
+                print(f"    \u201c{_shorten(x.evidence[0]['sentence'])}\u201d  ({x.evidence[0].get('agency') or x.evidence[0].get('article_id')})")
+        print(f"{len(rows)} alerts", file=sys.stderr)
+    return 0
+
+
+def cmd_risk(a):
+    """Risk ranking of assets (or districts) as of a date, with the incidents behind each score.
+    Examples: eventwatch risk --as-of 2024-06-30; eventwatch risk --asset dasu-hydropower-project --plot risk.png"""
+    if a.plot:
+        if not a.asset:
+            print("--plot needs --asset (eventwatch risk --asset ID --plot risk.png)", file=sys.stderr)
+            return 2
+        api.risk_plot(a.asset, a.plot, as_of=a.as_of, days=a.days, rules=a.rules, db=a.db)
+        print(f"wrote {a.plot}", file=sys.stderr)
+        return 0
+    rows = api.risk(asset=a.asset, as_of=a.as_of, districts=a.districts, rules=a.rules, db=a.db)
+    if a.format == "json":
+        for r in rows:
+            print(json.dumps(r.to_dict(), ensure_ascii=False))
+        return 0
+    for r in rows[: a.limit] if a.limit else rows:
+        print(f"{r.score:>8.1f}  trend {r.trend_text():<6} {r.recent:>3} recent / {r.baseline:>3} before  {r.name}")
+        for c in r.contributors:
+            dist = f", {c['distance_km']:g} km" if c.get("distance_km") is not None else ""
+            print(f"          {c['share'] * 100:5.1f}%  {c['date']}  sev {c['severity']:g}{dist}  {c['title']}"
+                  f"  [{c['incident_id']}]")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="eventwatch", description="News in, coded security and cooperation events out.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -312,6 +417,73 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("id", help="key id (from `eventwatch keys list`)")
     _add_db(k)
     q.set_defaults(func=cmd_keys)
+
+    q = sub.add_parser("assets", help="protected assets: add, list, import, export, remove", description=cmd_assets.__doc__)
+    asub = q.add_subparsers(dest="action")
+    _add_db(q)
+    q.add_argument("--format", choices=["table", "json"], default="table")
+    x = asub.add_parser("add", help="add one asset")
+    x.add_argument("name")
+    x.add_argument("--kind", default="site", help="project, site, office, route, community or nationality")
+    x.add_argument("--lat", type=float)
+    x.add_argument("--lon", type=float)
+    x.add_argument("--radius-km", type=float, help="a point's radius or a line's/polygon's buffer")
+    x.add_argument("--geometry", help="GeoJSON geometry (inline or a file) instead of --lat/--lon")
+    x.add_argument("--country", help="ISO alpha-3 country of the asset")
+    x.add_argument("--covers", help="protected nationalities (ISO3) and organisations, separated by ;")
+    x.add_argument("--tags", help="tags separated by ;")
+    x.add_argument("--id", help="asset id (default: from the name)")
+    x.add_argument("--replace", action="store_true", help="overwrite a stored asset of the same id")
+    _add_db(x, sub=True)
+    x = asub.add_parser("list", help="list stored assets")
+    _add_db(x, sub=True)
+    x = asub.add_parser("import", help="import a .csv or .geojson file")
+    x.add_argument("path")
+    x.add_argument("--replace", action="store_true", help="overwrite stored assets of the same ids")
+    _add_db(x, sub=True)
+    x = asub.add_parser("export", help="write stored assets to .csv or .geojson")
+    x.add_argument("path")
+    _add_db(x, sub=True)
+    x = asub.add_parser("remove", help="remove an asset (its alerts stay)")
+    x.add_argument("asset", help="id or name")
+    _add_db(x, sub=True)
+    q.set_defaults(func=cmd_assets)
+
+    q = sub.add_parser("alerts", help="alerts on protected assets: list, ack, close, history, scan",
+                       description=cmd_alerts.__doc__)
+    _add_db(q)
+    q.add_argument("--status", choices=["new", "acknowledged", "closed"])
+    q.add_argument("--asset", help="asset id or name")
+    q.add_argument("--limit", type=int)
+    q.add_argument("--format", choices=["table", "json"], default="table")
+    asub = q.add_subparsers(dest="action")
+    for name, helptext in (("ack", "acknowledge an alert"), ("close", "close an alert")):
+        x = asub.add_parser(name, help=helptext)
+        x.add_argument("alert_id")
+        x.add_argument("--by", required=True, help="who (recorded in the alert's history)")
+        x.add_argument("--note")
+        _add_db(x, sub=True)
+    x = asub.add_parser("history", help="every change of an alert")
+    x.add_argument("alert_id")
+    _add_db(x, sub=True)
+    x = asub.add_parser("scan", help="match stored incidents against the assets (after adding assets)")
+    x.add_argument("--since", help="only incidents from this date, YYYY-MM-DD")
+    x.add_argument("--rules", help="rules file (default: $EVENTWATCH_RULES or the bundled one)")
+    x.add_argument("--no-deliver", action="store_true", help="store alerts without delivering them")
+    _add_db(x, sub=True)
+    q.set_defaults(func=cmd_alerts)
+
+    q = sub.add_parser("risk", help="risk ranking of assets or districts", description=cmd_risk.__doc__)
+    _add_db(q)
+    q.add_argument("--asset", help="one asset (id or name)")
+    q.add_argument("--as-of", help="score as of this date, YYYY-MM-DD (default: today)")
+    q.add_argument("--districts", action="store_true", help="rank districts (admin2, else admin1) instead of assets")
+    q.add_argument("--plot", help="write the asset's risk over time to this PNG (needs --asset)")
+    q.add_argument("--days", type=int, default=365, help="days the plot covers")
+    q.add_argument("--limit", type=int)
+    q.add_argument("--rules", help="rules file (default: $EVENTWATCH_RULES or the bundled one)")
+    q.add_argument("--format", choices=["table", "json"], default="table")
+    q.set_defaults(func=cmd_risk)
     return p
 
 

@@ -74,6 +74,21 @@ ERRORS: dict[str, tuple[str, str]] = {
     # dashboard (EW120-129)
     "EW120": ("tile URL {value!r} is not an http(s) URL template", "set EVENTWATCH_TILE_URL to e.g. https://tile.example.org/{{z}}/{{x}}/{{y}}.png, or leave it empty for the offline country outlines"),
     "EW121": ("the dashboard is not built", "run `make web` (npm ci && npm run build in web/); the REST API works without it"),
+    "EW130": ("{where}asset has no name", "give every asset a 'name'"),
+    "EW131": ("{where}unknown asset kind {value!r}", "use one of: {choices}"),
+    "EW132": ("{where}invalid geometry: {detail}", "give a point as lat/lon, or a GeoJSON Point, LineString or Polygon in WGS84 (lon, lat order)"),
+    "EW133": ("{where}invalid radius_km {value!r}", "give a number of kilometres >= 0 (a point's radius, a line's or polygon's buffer)"),
+    "EW134": ("{where}unknown country code {value!r}", "use an ISO 3166 alpha-3 code such as PAK or CHN (data/countries.tsv lists them)"),
+    "EW135": ("{where}asset id {value!r} {detail}", "give each asset a unique id, or import with --replace to overwrite stored ones"),
+    "EW136": ("cannot read assets file: {detail}", "use a .csv (columns in README 'Watch') or a .geojson FeatureCollection"),
+    "EW137": ("no such asset {value!r}", "`eventwatch assets list` shows the ids"),
+    "EW138": ("rules file is invalid: {detail}", "fix the TOML; every key is documented in README 'Watch' and in the bundled data/watch_rules.toml"),
+    "EW139": ("no such alert {value!r}", "`eventwatch alerts` shows the ids"),
+    "EW140": ("alert {value!r} is {status}: it cannot be {action}", "alerts go new -> acknowledged -> closed"),
+    "EW141": ("webhook address {url!r} resolves to {address}, a {kind} address: refused", "set allow_private = true under [delivery.webhook] only for a receiver you run yourself"),
+    "EW142": ("delivery over {channel} failed: {detail}", "the alert is stored; check the channel settings in the rules file"),
+    "EW143": ("{where}nothing to watch: {detail}", "a nationality or organisation watch needs 'covers' and 'country'; every other kind needs a geometry"),
+    "EW144": ("cannot plot: {detail}", "pip install matplotlib"),
 }
 
 

@@ -53,7 +53,8 @@ ORDERS = ("date", "-date", "article", "confidence")
 # HTTP status of each coded error; other EW0xx codes are about the request's input: 400
 STATUS = {"EW100": 401, "EW101": 401, "EW102": 403, "EW103": 400, "EW104": 404, "EW105": 422, "EW106": 404,
           "EW107": 405, "EW112": 413, "EW113": 500, "EW030": 503, "EW108": 503, "EW031": 500, "EW032": 500,
-          "EW033": 500, "EW034": 500, "EW012": 500, "EW020": 500, "EW021": 500, "EW050": 500}
+          "EW033": 500, "EW034": 500, "EW012": 500, "EW020": 500, "EW021": 500, "EW050": 500,
+          "EW135": 409, "EW137": 404, "EW139": 404, "EW140": 409, "EW138": 500, "EW144": 500}
 
 
 def status_of(code: str) -> int:
@@ -238,6 +239,101 @@ class KeyIn(BaseModel):
 class NewKeyOut(BaseModel):
     key: KeyOut
     token: str = Field(description="shown once: send it as 'Authorization: Bearer <token>'")
+
+
+class DyadOut(_Open):
+    """Relations of two countries per period (``DyadReport.to_dict``): every figure with its event ids."""
+    a: str
+    b: str
+    a_name: str | None = None
+    b_name: str | None = None
+    by: str
+    since: str | None = None
+    until: str | None = None
+    periods: list[dict[str, Any]]
+    totals: dict[str, Any]
+    excluded: dict[str, Any]
+
+
+class AssetOut(_Open):
+    """A protected asset (``Asset.to_dict``): ``geometry`` is GeoJSON (WGS84, lon/lat)."""
+    asset_id: str
+    name: str
+    kind: str
+    geometry: dict[str, Any] | None = None
+    radius_km: float | None = None
+    country: str | None = None
+    covers: list[str] = []
+    tags: list[str] = []
+
+
+class AssetIn(BaseModel):
+    """One asset: a point (``lat``, ``lon``) or a GeoJSON ``geometry``; or, for kind ``nationality``,
+    the protected nationalities/organisations in ``covers`` and a ``country``."""
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"name": "Gwadar port", "kind": "site", "lat": 25.12, "lon": 62.33, "radius_km": 15, "country": "PAK"}]})
+    name: str = Field(min_length=1, max_length=300)
+    kind: Literal["project", "site", "office", "route", "community", "nationality"] = "site"
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    radius_km: float | None = Field(None, ge=0, le=20000)
+    geometry: dict[str, Any] | None = None
+    country: str | None = Field(None, max_length=3)
+    covers: list[str] | None = None
+    tags: list[str] | None = None
+    asset_id: str | None = Field(None, max_length=200)
+    replace: bool = Field(False, description="overwrite a stored asset of the same id")
+
+
+class RemovedOut(BaseModel):
+    removed: str
+
+
+class AlertOut(_Open):
+    """An alert: one incident x one asset, with its evidence sentences and sources."""
+    alert_id: str
+    incident_id: str
+    asset_id: str
+    asset_name: str | None = None
+    rules: list[str] = []
+    severity: float | None = None
+    level: str | None = None
+    distance_km: float | None = None
+    status: str
+    code: str | None = None
+    title: str | None = None
+    incident_date: str | None = None
+    location: str | None = None
+    num_sources: int | None = None
+    num_articles: int | None = None
+    killed: int | None = None
+    injured: int | None = None
+    abducted: int | None = None
+    evidence: list[dict[str, Any]] = []
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+class AlertDetailOut(AlertOut):
+    history: list[dict[str, Any]] = Field(description="every change: {at, action, status, by, note}")
+
+
+class AlertActionIn(BaseModel):
+    note: str | None = Field(None, max_length=2000, description="recorded in the alert's history")
+
+
+class RiskOut(_Open):
+    """One row of the risk ranking, with the incidents that contribute most."""
+    key: str
+    asset_id: str | None = Field(None, description="the asset's id (rows of kind 'asset')")
+    name: str
+    kind: str
+    score: float
+    trend: float | None = None
+    recent: int
+    baseline: int
+    incidents: int
+    contributors: list[dict[str, Any]] = []
 
 
 # ---- state, database access, auth -------------------------------------------------------------------------
@@ -513,7 +609,115 @@ def build_router() -> APIRouter:
         with _state(request).write_lock:
             return store.revoke_key(key_id)
 
+    _relation_routes(r)
+    _watch_routes(r)
     return r
+
+
+def _relation_routes(r: APIRouter) -> None:
+    @r.get("/dyads/{a}/{b}", response_model=DyadOut, dependencies=[READ], tags=["relations"],
+           summary="Relations of two countries per week or month, both directions, with event ids")
+    def dyad(a: str = PathParam(..., description="ISO alpha-3", examples=["CHN"]),
+             b: str = PathParam(..., description="ISO alpha-3", examples=["PAK"]),
+             by: Literal["week", "month"] = Query("month"),
+             since: str | None = Query(None, description="first date, YYYY-MM-DD"),
+             until: str | None = Query(None, description="last date, YYYY-MM-DD"),
+             store: Store = Depends(get_store)):
+        from .relations import dyad as relations_dyad
+
+        return relations_dyad(store, a, b, by=by, since=since, until=until).to_dict()
+
+
+def _watch_routes(r: APIRouter) -> None:
+    @r.get("/assets", response_model=Page[AssetOut], dependencies=[READ], tags=["watch"],
+           summary="Protected assets, by id")
+    def assets(p: PageParams = Depends(page_params), store: Store = Depends(get_store)):
+        everything = store.assets()
+        return page([a.to_dict() for a in everything[p.offset:p.offset + p.limit]], len(everything), p)
+
+    @r.post("/assets", response_model=AssetOut, status_code=201, tags=["watch"],
+            responses={409: {**_E, "description": "an asset with this id exists (send replace: true)"}},
+            summary="Add a protected asset (admin key)")
+    def add_asset(body: AssetIn, request: Request, store: Store = Depends(get_store),
+                  _key: dict = Depends(require("admin", "manage assets"))):
+        from .watchlist import make_asset
+
+        a = make_asset(name=body.name, kind=body.kind, lat=body.lat, lon=body.lon, radius_km=body.radius_km,
+                       geometry=body.geometry, country=body.country, covers=body.covers, tags=body.tags,
+                       asset_id=body.asset_id)
+        with _state(request).write_lock:
+            store.add_assets([a], replace=body.replace)
+        return a.to_dict()
+
+    @r.delete("/assets/{asset_id}", response_model=RemovedOut, tags=["watch"], responses=NOT_FOUND,
+              summary="Remove an asset; its alerts stay (admin key)")
+    def remove_asset(asset_id: str, request: Request, store: Store = Depends(get_store),
+                     _key: dict = Depends(require("admin", "manage assets"))):
+        with _state(request).write_lock:
+            return {"removed": store.remove_asset(asset_id)}
+
+    @r.get("/alerts", response_model=Page[AlertOut], dependencies=[READ], tags=["watch"],
+           summary="Alerts, most severe and most recent first")
+    def alerts(status: Literal["new", "acknowledged", "closed"] | None = Query(None),
+               asset: str | None = Query(None, description="asset id or exact name"),
+               incident_id: str | None = Query(None),
+               p: PageParams = Depends(page_params), store: Store = Depends(get_store)):
+        f = {k: v for k, v in dict(status=status, asset=asset, incident_id=incident_id).items() if v}
+        items = store.alerts(**f, limit=p.limit, offset=p.offset)
+        total = len(store.alerts(**f)) if f else store.count_alerts()
+        return page([a.to_dict() for a in items], total, p)
+
+    @r.get("/alerts/{alert_id}", response_model=AlertDetailOut, dependencies=[READ], tags=["watch"],
+           responses=NOT_FOUND, summary="One alert with its history")
+    def alert(alert_id: str, store: Store = Depends(get_store)):
+        a = store.alert(alert_id)
+        if a is None:
+            raise error("EW139", value=alert_id)
+        return {**a.to_dict(), "history": store.alert_history(alert_id)}
+
+    def _move(status: str, verb: str):
+        def move(alert_id: str, request: Request, body: AlertActionIn | None = None,
+                 store: Store = Depends(get_store), key: dict = Depends(require("analyst", f"{verb} alerts"))):
+            with _state(request).write_lock:
+                a = store.set_alert_status(alert_id, status, by=key["name"], note=body.note if body else None)
+            return {**a.to_dict(), "history": store.alert_history(alert_id)}
+        return move
+
+    conflict = {**NOT_FOUND, 409: {**_E, "description": "the alert's status does not allow it"}}
+    r.post("/alerts/{alert_id}/acknowledge", response_model=AlertDetailOut, tags=["watch"], responses=conflict,
+           summary="Acknowledge a new alert, as the key's holder (analyst key)")(_move("acknowledged", "acknowledge"))
+    r.post("/alerts/{alert_id}/close", response_model=AlertDetailOut, tags=["watch"], responses=conflict,
+           summary="Close a new or acknowledged alert, as the key's holder (analyst key)")(_move("closed", "close"))
+
+    @r.get("/risk", response_model=Page[RiskOut], dependencies=[READ], tags=["watch"],
+           summary="Risk ranking of assets (or districts) as of a date, with the incidents behind each score")
+    def risk(as_of: str | None = Query(None, description="YYYY-MM-DD (default: today)"),
+             districts: bool = Query(False, description="rank districts instead of assets"),
+             asset: str | None = Query(None, description="one asset (id or name)"),
+             p: PageParams = Depends(page_params), store: Store = Depends(get_store)):
+        from .alerting import load_rules
+        from .api import _risk_inputs
+        from .riskscore import asset_risk, district_risk
+
+        rules = load_rules()
+        if as_of is not None:
+            _date_or_400(as_of, "as_of")
+        day, incidents = _risk_inputs(store, rules, as_of)
+        if districts:
+            rows = district_risk(incidents, rules, as_of=day)
+        else:
+            rows = asset_risk(incidents, [store.asset(asset)] if asset else store.assets(), rules, as_of=day)
+        items = [{**x.to_dict(), "asset_id": x.key if x.kind == "asset" else None} for x in rows]
+        return page(items[p.offset:p.offset + p.limit], len(items), p)
+
+
+def _date_or_400(value: str, name: str) -> str:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise error("EW041", value=value, name=name, choices="use a date as YYYY-MM-DD") from None
 
 
 # ---- the app ----------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ class Settings:
     n_process: int = 2  # worker processes for extraction (both cores of the reference machine)
     batch_size: int = 32  # articles per worker batch
     max_file_mb: int = 20  # larger files are refused (EW005) instead of exhausting memory
+    rules: str = ""  # watch rules file (TOML); empty = the bundled data/watch_rules.toml (EVENTWATCH_RULES, --rules)
     cache_dir: str = str(Path.home() / ".cache" / "eventwatch")  # derived gazetteer index
     host: str = "127.0.0.1"  # `eventwatch serve` address (loopback: nothing else on the network reaches it)
     port: int = 8000  # `eventwatch serve` port

@@ -53,4 +53,25 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, role VARCHAR NOT NULL, salt VARCHAR NOT NULL,
             hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP)""",
     ]),
+    (5, [
+        # protected assets; geometry is GeoJSON (WGS84), covers/tags are JSON lists of strings
+        """CREATE TABLE assets (
+            asset_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR NOT NULL, geometry JSON,
+            radius_km DOUBLE, country VARCHAR, covers JSON, tags JSON,
+            created_at TIMESTAMP DEFAULT current_timestamp)""",
+        # one alert per incident x asset (alert_id is a hash of the pair), updated as reports arrive;
+        # no index on status: DuckDB rewrites indexed columns on UPDATE, and these tables stay small
+        """CREATE TABLE alerts (
+            alert_id VARCHAR PRIMARY KEY, incident_id VARCHAR NOT NULL, asset_id VARCHAR NOT NULL,
+            asset_name VARCHAR, rules JSON, severity DOUBLE, level VARCHAR, distance_km DOUBLE,
+            status VARCHAR NOT NULL, code VARCHAR, title VARCHAR, incident_date DATE, location VARCHAR,
+            num_sources INTEGER, num_articles INTEGER, killed INTEGER, injured INTEGER, abducted INTEGER,
+            evidence JSON, created_at TIMESTAMP, updated_at TIMESTAMP)""",
+        "CREATE INDEX alerts_asset ON alerts (asset_id)",
+        # every change of an alert: created, updated, acknowledged, closed, delivered, delivery_failed
+        """CREATE TABLE alert_history (
+            alert_id VARCHAR NOT NULL, "at" TIMESTAMP NOT NULL, action VARCHAR NOT NULL, status VARCHAR,
+            actor VARCHAR, note VARCHAR)""",
+        "CREATE INDEX alert_history_alert ON alert_history (alert_id)",
+    ]),
 ]
