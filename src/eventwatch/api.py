@@ -391,12 +391,13 @@ DEMO_KEY_NAME = "demo dashboard"
 
 
 def demo(paths: Iterable[str | Path] = ("samples/articles",), *, db: str | None = "demo.duckdb",
-         host: str | None = None, port: int | None = None, serve_it: bool = True,
-         out: Callable[[str], None] = print) -> dict:
-    """Ingest the sample corpus into ``db`` (idempotent: stored articles are skipped), make a
-    fresh analyst key for the dashboard's writes, then serve the dashboard with open reads on
-    this machine and print its URL. Returns ``{"url", "key", "report"}`` (after the server
-    stops, or at once with ``serve_it=False``).
+         assets: str | Path | None = "samples/assets.geojson", host: str | None = None,
+         port: int | None = None, serve_it: bool = True, out: Callable[[str], None] = print) -> dict:
+    """Ingest the sample corpus into ``db`` (idempotent: stored articles are skipped), with the
+    sample assets watched (imported first when the database has none, so ingest raises their
+    alerts), make a fresh analyst key for the dashboard's writes, then serve the dashboard with
+    open reads on this machine and print its URL. Returns ``{"url", "key", "report"}`` (after
+    the server stops, or at once with ``serve_it=False``).
 
     >>> eventwatch.demo(db="demo.duckdb")   # Dashboard: http://127.0.0.1:8000/
     """
@@ -404,6 +405,12 @@ def demo(paths: Iterable[str | Path] = ("samples/articles",), *, db: str | None 
     from .web import is_built
 
     s = _settings(db, host=host, port=port)
+    if assets and Path(assets).is_file():
+        with Store(s.db) as store:
+            have_assets = bool(store.assets())
+        if not have_assets:
+            imported = assets_import(assets, db=s.db)
+            out(f"{len(imported.added)} sample assets watched ({assets})")
     report = ingest(paths, db=s.db)
     out(report.to_text().splitlines()[0])
     with Store(s.db) as store:

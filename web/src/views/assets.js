@@ -41,27 +41,49 @@ function assetPoint(a) {
   }
 }
 
-export async function render(main, { signal, onCleanup }) {
-  append(main, h("h1", {}, "Assets"));
+/**
+ * The date risk is computed for: the one asked for, else the latest report in the database
+ * when that is older than today (an archive: "today" would find nothing recent), else today.
+ */
+async function riskDate(query, signal) {
+  if (query.as_of) return { day: query.as_of, why: "chosen" };
+  const today = new Date().toISOString().slice(0, 10);
+  try {
+    const s = await get("/summary", {}, { signal });
+    const last = s.date_range && s.date_range[1];
+    if (last && last < today) return { day: last, why: "the latest report in the database" };
+  } catch (e) {
+    if (e.name === "AbortError") throw e;
+  }
+  return { day: today, why: "today" };
+}
+
+export async function render(main, { query, signal, onCleanup }) {
   let assets;
   try {
     assets = (await getAll("/assets", {}, { max: 5000, signal })).items;
   } catch (e) {
     if (e instanceof ApiError && e.unavailable) {
-      main.appendChild(notice("info", "Assets are not available on this server (GET /api/v1/assets is not served)."));
+      append(main, h("h1", {}, "Assets"),
+        notice("info", "Assets are not available on this server (GET /api/v1/assets is not served)."));
       return;
     }
     throw e;
   }
+  const { day, why } = await riskDate(query, signal);
+  const asOf = h("input", { type: "date", name: "as_of", value: day, "aria-label": "risk as of" });
+  asOf.addEventListener("change", () => { location.hash = `#/assets${asOf.value ? `?as_of=${asOf.value}` : ""}`; });
+  append(main, h("div", { className: "toolbar" }, h("h1", {}, "Assets"),
+    h("label", { className: "as-of" }, "Risk as of ", asOf, h("span", { className: "muted" }, ` (${why})`))));
   let risk = new Map();
   let riskNote = null;
   try {
-    const r = await get("/risk", {}, { signal });
+    const r = await get("/risk", { as_of: day, limit: 1000 }, { signal });
     risk = new Map(riskItems(r).map((x) => [x.key ?? x.asset_id, x]));
   } catch (e) {
     if (e.name === "AbortError") return;
     riskNote = e instanceof ApiError && e.unavailable
-      ? notice("info", "Risk scores are not available on this server.") : notice("error", describe(e));
+      ? notice("info", "Risk scores are not available on this server.") : notice("error", `Risk: ${describe(e)}`);
   }
   if (!assets.length) {
     main.appendChild(notice("info", "No assets are registered. Add them with `eventwatch assets add` or POST /api/v1/assets."));
@@ -107,7 +129,7 @@ export async function render(main, { signal, onCleanup }) {
 
   // districts: where incidents cluster regardless of assets
   try {
-    const d = riskItems(await get("/risk", { districts: "true" }, { signal })).filter((x) => x.kind === "district");
+    const d = riskItems(await get("/risk", { districts: "true", as_of: day, limit: 15 }, { signal }));
     if (d.length) {
       append(main, h("h2", {}, "Risk by district"), h("table", { className: "list districts" },
         h("thead", {}, h("tr", {}, ["District", "Risk", "Trend", "Incidents (recent / before)", "Main contributors"].map((t) => h("th", {}, t)))),
