@@ -76,6 +76,10 @@ async function request(method, path, { params, body, signal } = {}) {
       data = { error: text.slice(0, 200) };
     }
   }
+  if (res.status === 401) {
+    // no key, or a refused one: the header's key box asks for one (main.js listens)
+    window.dispatchEvent(new CustomEvent("eventwatch:needkey", { detail: { code: data && data.code } }));
+  }
   if (!res.ok || (data && data.ok === false)) throw new ApiError(res.status, data, path);
   return data;
 }

@@ -78,7 +78,14 @@ function keyBox() {
     ev.preventDefault();
     setKey(input.value.trim());
     input.value = "";
+    form.classList.remove("needed");
     show();
+    route(); // the view again, now with the key
+  });
+  window.addEventListener("eventwatch:needkey", (ev) => {
+    form.classList.add("needed");
+    state.className = "bad";
+    state.textContent = ev.detail.code === "EW101" ? "key refused: enter another" : "this server needs a key";
   });
   document.getElementById("apikey-clear").addEventListener("click", () => {
     setKey("");
