@@ -60,14 +60,32 @@ def _serves(url: str, token: str, path: str) -> bool:
     return not (r.status_code == 404 and r.json().get("code") == "EW106")
 
 
+def _start(app):
+    """Run ``app`` with uvicorn in a thread on a free loopback port; returns (stop, url)."""
+    import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not server.started:
+        assert time.time() < deadline, "the server did not start"
+        time.sleep(0.05)
+
+    def stop():
+        server.should_exit = True
+        thread.join(30)  # a thread left running at exit would be killed inside DuckDB
+
+    return stop, f"http://127.0.0.1:{port}"
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (apt-get install -y chromium; .ci/run does it)")
     if not is_built():
         pytest.skip("the dashboard is not built: run `make web` (npm ci && npm run build in web/)")
-    import uvicorn
-
     from eventwatch.server import create_app
 
     d = tmp_path_factory.mktemp("dashboard")
@@ -94,20 +112,11 @@ def served(tmp_path_factory):
         assert alerts >= 1, "the sample articles report attacks near the sample assets"
 
     app = create_app(db, open_reads=True)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not server.started:
-        assert time.time() < deadline, "the server did not start"
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
+    stop, url = _start(app)
     yield SimpleNamespace(url=url, db=db, token=token, app=app, alerts=alerts,
                           serves=lambda path: _serves(url, token, path), xss=xss[0], xss_events=xss_events,
                           sample=sample, sample_event=sample_event, shots=d / "screenshots")
-    server.should_exit = True
-    thread.join(15)
+    stop()
 
 
 @pytest.fixture(scope="module")
@@ -287,3 +296,28 @@ def test_dyad_view(page, served):
         assert pair == {"CHN", "PAK"}
     _shot(page, served, "dyad")
     assert page.problems == []
+
+
+def test_a_server_without_open_reads_asks_for_the_key(browser, served):
+    from eventwatch.server import create_app
+
+    # the same database, served again without open reads: every request needs the key
+    app = create_app(served.app.state.eventwatch.store, open_reads=False)
+    stop, url = _start(app)
+    try:
+        pg = browser.new_page(viewport={"width": 1300, "height": 950})
+        pg.goto(url + "/#/?show=events")
+        pg.wait_for_selector("#keybox.needed")
+        assert pg.locator("#keystate").inner_text() == "this server needs a key"
+        assert pg.locator("path.ew-marker").count() == 0
+        pg.fill("#apikey", "ew_000000000000_not-a-key")
+        pg.click("#apikey-save")
+        pg.wait_for_selector("#keystate.bad")
+        assert pg.locator("#keystate").inner_text() == "key refused: enter another"
+        pg.fill("#apikey", served.token)
+        pg.click("#apikey-save")
+        pg.wait_for_selector("path.ew-marker", timeout=20000)
+        assert pg.locator("#keybox.needed").count() == 0
+        pg.close()
+    finally:
+        stop()
