@@ -518,11 +518,11 @@ def build_router() -> APIRouter:
     r = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
 
     @r.get("/health", response_model=HealthOut, tags=["service"], summary="Is the server up (no key needed)")
-    def health():
+    async def health():  # no database work: answered on the event loop, not in a worker thread
         return {"ok": True, "status": "ok"}
 
     @r.get("/version", response_model=VersionOut, tags=["service"], summary="eventwatch and schema versions")
-    def version():
+    async def version():
         return {"version": __version__, "schema_version": SCHEMA_VERSION, "api": "v1"}
 
     @r.get("/articles", response_model=Page[ArticleBrief], dependencies=[READ], tags=["articles"],

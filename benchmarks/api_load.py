@@ -1,0 +1,271 @@
+"""Load on the REST API: many concurrent clients reading events while articles are ingested.
+
+    python benchmarks/api_load.py [--events 1000000] [--clients 200] [--seconds 30]
+    python benchmarks/api_load.py --events 20000 --clients 20 --seconds 5      # a smoke run
+
+Builds (once, cached in the temp folder) a database of synthetic events with DuckDB's own
+INSERT ... SELECT over range(), starts `eventwatch serve` on it in a subprocess, then runs two
+phases with the same clients for the same time:
+
+1. baseline: GET /api/v1/health (the framework and the network stack, no database);
+2. load: GET /api/v1/events with a mix of filters and pages (and /api/v1/incidents when the
+   server has it), while one more client POSTs articles to /api/v1/ingest in a loop.
+
+Prints requests/s, p50/p99 latency and errors of each phase, and the ratio of the load to the
+baseline measured in this same run: only the ratio carries over to another machine. The
+clients run in one asyncio process on the same machine as the server, so they take CPU from it.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNTRIES = ["PAK", "IND", "AFG", "CHN", "USA", "IRN", "BGD", "NGA", "KEN", "SOM", "SYR", "UKR", "RUS", "ISR",
+             "PSE", "YEM"]
+CODES = ["010", "020", "036", "040", "042", "043", "051", "057", "061", "071", "090", "111", "112", "114",
+         "120", "130", "138", "141", "150", "163", "173", "180", "183", "186", "190", "193", "194", "195"]
+SECTORS = ["GOV", "MIL", "COP", "REB", "CVL", "BUS", "IGO"]
+
+
+def _sql_list(values: list[str]) -> str:
+    return "[" + ", ".join(f"'{v}'" for v in values) + "]"
+
+
+def build_db(path: str, n_events: int) -> tuple[str, str]:
+    """A database of ``n_events`` synthetic events over n/4 articles; returns (reader, analyst) tokens.
+
+    Reused when a database of that size is already there (the tokens are kept beside it).
+    """
+    from eventwatch.store import EVENT_COLUMNS, Store
+
+    tokens_file = Path(path + ".tokens.json")
+    if Path(path).exists() and tokens_file.exists():
+        with Store(path, read_only=True) as s:
+            if s.count_events(include_negated=True) == n_events:
+                t = json.loads(tokens_file.read_text())
+                print(f"reusing {path} ({n_events:,} events)", file=sys.stderr)
+                return t["reader"], t["analyst"]
+    for p in (path, path + ".wal", str(tokens_file)):
+        if os.path.exists(p):
+            os.remove(p)
+    t0 = time.perf_counter()
+    n_articles = max(1, n_events // 4)
+    c, k, sec = _sql_list(COUNTRIES), _sql_list(CODES), _sql_list(SECTORS)
+    nc, nk, ns = len(COUNTRIES), len(CODES), len(SECTORS)
+    with Store(path) as s:
+        # the schema's own tables; the rows come from range() inside DuckDB, no Python loop
+        s.con.execute(f"""
+            INSERT INTO articles (id, title, published, url, agency, text, blocks, content_hash, n_events)
+            SELECT 'syn' || i, 'Synthetic report ' || i, DATE '2020-01-01' + CAST(i % 1800 AS INTEGER),
+                   NULL, 'Bench', 'Synthetic article ' || i, '[]', md5('syn' || i), 4
+            FROM range({n_articles}) t(i)""")
+        s.con.execute(f"""
+            INSERT INTO events ({", ".join(EVENT_COLUMNS + ["effective_date"])})
+            SELECT 'syn' || (i // 4), (i % 4), 0, 60,
+                   'Forces of ' || {c}[1 + (i % {nc})] || ' clashed with a group from ' || {c}[1 + ((i * 7 + 3) % {nc})]
+                       || ' near the border, officials said (' || i || ').',
+                   {k}[1 + (i % {nk})], substr({k}[1 + (i % {nk})], 1, 2),
+                   1 + (i % 4), ((i % 21) - 10)::DOUBLE, NULL,
+                   'forces', NULL, {c}[1 + (i % {nc})], {sec}[1 + (i % {ns})], {c}[1 + (i % {nc})] || {sec}[1 + (i % {ns})],
+                   'a group', NULL, {c}[1 + ((i * 7 + 3) % {nc})], {sec}[1 + ((i * 3) % {ns})], NULL,
+                   DATE '2020-01-01' + CAST((i // 4) % 1800 AS INTEGER), 'day',
+                   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                   (i % 50 = 0), CASE WHEN i % 10 = 0 THEN 'intent' ELSE 'asserted' END, 0.5 + (i % 50) / 100.0,
+                   NULL, 'clashed', 'bench', DATE '2020-01-01' + CAST((i // 4) % 1800 AS INTEGER),
+                   'syn' || (i // 4) || ':' || (i % 4) || ':0',
+                   DATE '2020-01-01' + CAST((i // 4) % 1800 AS INTEGER)
+            FROM range({n_events}) t(i)""")
+        s.con.execute("CHECKPOINT")
+        reader = s.create_key("bench reader", "reader")[1]
+        analyst = s.create_key("bench analyst", "analyst")[1]
+    tokens_file.write_text(json.dumps({"reader": reader, "analyst": analyst}))
+    print(f"built {path}: {n_events:,} events in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    return reader, analyst
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: str, port: int) -> subprocess.Popen:
+    import httpx
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen([sys.executable, "-m", "eventwatch.cli", "serve", "--db", db, "--port", str(port),
+                             "--log-level", "warning"], env=env)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            raise SystemExit("the server did not start")
+        time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("the server did not answer within 120 s")
+
+
+def event_queries(has_incidents: bool) -> list[tuple[str, dict]]:
+    """The request mix of the load phase: what an analyst's dashboard asks for."""
+    q: list[tuple[str, dict]] = [
+        ("/api/v1/events", {}),
+        ("/api/v1/events", {"limit": 20, "order": "-date"}),
+        ("/api/v1/events", {"country": "PAK", "limit": 50}),
+        ("/api/v1/events", {"dyad": "IND,PAK", "since": "2023-01-01"}),
+        ("/api/v1/events", {"code": "18", "since": "2022-06-01", "until": "2022-12-31"}),
+        ("/api/v1/events", {"root": "19", "source": "AFG", "offset": 200}),
+        ("/api/v1/events", {"mode": "intent", "target": "CHN", "limit": 10}),
+        ("/api/v1/events", {"article_id": "syn1234"}),
+        ("/api/v1/events", {"text": "border, officials said (4242", "limit": 5}),
+        ("/api/v1/events", {"offset": 5000, "limit": 100, "include_negated": True}),
+    ]
+    if has_incidents:
+        q += [("/api/v1/incidents", {}), ("/api/v1/incidents", {"country": "PAK", "limit": 20})]
+    return q
+
+
+async def run_phase(base: str, token: str, queries: list[tuple[str, dict]], clients: int, seconds: float,
+                    ingest_token: str | None = None, articles: list[dict] | None = None) -> dict:
+    import httpx
+
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    ingest_lat: list[float] = []
+    ingest_err = 0
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=clients + 2, max_keepalive_connections=clients + 2)
+    deadline = time.perf_counter() + seconds
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as client:
+        async def reader(seed: int):
+            rnd = random.Random(seed)
+            while time.perf_counter() < deadline:
+                path, params = rnd.choice(queries)
+                t0 = time.perf_counter()
+                try:
+                    r = await client.get(path, params=params)
+                    ok = r.status_code == 200
+                    key = str(r.status_code)
+                except httpx.HTTPError as exc:
+                    ok, key = False, type(exc).__name__
+                latencies.append(time.perf_counter() - t0)
+                if not ok:
+                    errors[key] = errors.get(key, 0) + 1
+
+        async def ingester():
+            nonlocal ingest_err
+            i = 0
+            h = {"Authorization": f"Bearer {ingest_token}"}
+            while time.perf_counter() < deadline:
+                a = articles[i % len(articles)]
+                i += 1
+                body = dict(a, id=f"{a['id']}-load-{os.getpid()}-{time.time_ns()}",
+                            text=a["text"] + f"\n\nLoad test copy {time.time_ns()}.")
+                t0 = time.perf_counter()
+                try:
+                    r = await client.post("/api/v1/ingest", json=body, headers=h)
+                    if r.status_code != 200 or r.json().get("added") != 1:
+                        ingest_err += 1
+                except httpx.HTTPError:
+                    ingest_err += 1
+                ingest_lat.append(time.perf_counter() - t0)
+
+        t_start = time.perf_counter()
+        tasks = [reader(s) for s in range(clients)]
+        if ingest_token:
+            tasks.append(ingester())
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - t_start
+    out = {"requests": len(latencies), "rps": len(latencies) / elapsed, "errors": sum(errors.values()),
+           "error_kinds": errors, "p50_ms": _pct(latencies, 50), "p99_ms": _pct(latencies, 99)}
+    if ingest_token:
+        out.update(ingested=len(ingest_lat) - ingest_err, ingest_errors=ingest_err,
+                   ingest_p50_ms=_pct(ingest_lat, 50), ingest_p99_ms=_pct(ingest_lat, 99))
+    return out
+
+
+def _pct(xs: list[float], p: int) -> float:
+    if not xs:
+        return float("nan")
+    if len(xs) == 1:
+        return xs[0] * 1000
+    return statistics.quantiles(xs, n=100, method="inclusive")[p - 1] * 1000 if p < 100 else max(xs) * 1000
+
+
+def sample_articles() -> list[dict]:
+    from eventwatch.api import read
+    from eventwatch.records import Article
+
+    arts = [a for a in read([ROOT / "samples" / "articles"]) if isinstance(a, Article)]
+    return [{"id": a.id, "text": a.text, "title": a.title, "published": a.published} for a in arts]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--events", type=int, default=1_000_000)
+    ap.add_argument("--clients", type=int, default=200)
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--db", help="database to build or reuse (default: in the temp folder, by size)")
+    ap.add_argument("--no-ingest", action="store_true", help="no ingest loop during the load phase")
+    args = ap.parse_args()
+
+    sys.path.insert(0, str(ROOT / "src"))
+    import httpx
+
+    db = args.db or os.path.join(tempfile.gettempdir(), f"eventwatch-api-bench-{args.events}.duckdb")
+    reader_token, analyst_token = build_db(db, args.events)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_server(db, port)
+    try:
+        paths = httpx.get(base + "/openapi.json").json()["paths"]
+        has_incidents = "/api/v1/incidents" in paths
+        articles = sample_articles()
+        if not args.no_ingest:  # load the extraction model before anything is timed
+            t0 = time.perf_counter()
+            r = httpx.post(base + "/api/v1/ingest", json=dict(articles[0], id=f"warm-{time.time_ns()}",
+                                                               text=articles[0]["text"] + f"\n\nWarm-up {time.time_ns()}."),
+                           headers={"Authorization": f"Bearer {analyst_token}"}, timeout=300)
+            print(f"warm-up ingest: {r.status_code} in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+        base_run = asyncio.run(run_phase(base, reader_token, [("/api/v1/health", {})], args.clients, args.seconds))
+        load = asyncio.run(run_phase(base, reader_token, event_queries(has_incidents), args.clients, args.seconds,
+                                     None if args.no_ingest else analyst_token, articles))
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+    print(f"\nREST API load: {args.events:,} events, {args.clients} clients, {args.seconds:g} s per phase"
+          f"{'' if args.no_ingest else ', ingest loop during the load phase'}"
+          f"{'' if not has_incidents else ', incidents in the mix'}")
+    print(f"{'phase':<22} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for name, r in (("baseline /health", base_run), ("events mix", load)):
+        print(f"{name:<22} {r['requests']:>9} {r['rps']:>8.1f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['errors']:>7}")
+    print(f"ratio events/baseline: throughput {load['rps'] / base_run['rps']:.2f}, "
+          f"p50 latency x{load['p50_ms'] / base_run['p50_ms']:.1f}, p99 latency x{load['p99_ms'] / base_run['p99_ms']:.1f}")
+    if not args.no_ingest:
+        print(f"ingest during load: {load['ingested']} articles stored, {load['ingest_errors']} errors, "
+              f"p50 {load['ingest_p50_ms']:.0f} ms, p99 {load['ingest_p99_ms']:.0f} ms per article")
+    if base_run["errors"] or load["errors"]:
+        print(f"errors: baseline {base_run['error_kinds']}, load {load['error_kinds']}")
+
+
+if __name__ == "__main__":
+    main()
