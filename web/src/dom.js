@@ -94,6 +94,11 @@ export function highlight(text, spans) {
   return frag;
 }
 
+/** "1 article", "3 articles". */
+export function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 /** "CHN GOV (Chinese officials)" for an actor dict, "?" when absent. */
 export function actorLabel(a) {
   if (!a) return "?";

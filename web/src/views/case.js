@@ -1,7 +1,7 @@
 // A case: one incident followed from the attack to justice. Its entries in time order, each
 // with its stage and evidence sentence (trigger marked), and the reports it was built from.
 import { ApiError, describe, get } from "../api.js";
-import { actorLabel, append, extLink, h, highlight, notice, placeLabel, quadBadge } from "../dom.js";
+import { actorLabel, append, extLink, h, highlight, notice, placeLabel, plural, quadBadge } from "../dom.js";
 import { articleHref } from "../tables.js";
 
 const STATUSES = ["open", "arrested", "charged", "convicted"];
@@ -55,7 +55,7 @@ export async function render(main, { args, signal }) {
           inc.location ? ` · ${placeLabel(inc.location)}` : "",
           ` · ${inc.date || "date unknown"}`),
         h("div", { className: "meta" }, figures(inc),
-          ` · ${inc.num_mentions} mentions in ${inc.num_articles} articles from ${inc.num_sources} sources`,
+          ` · ${plural(inc.num_mentions, "mention")} in ${plural(inc.num_articles, "article")} from ${plural(inc.num_sources, "source")}`,
           ` · reported ${inc.first_seen || "?"} to ${inc.last_seen || "?"}`),
         statusStrip(c.status || inc.status)),
       h("h2", {}, "Timeline"),

@@ -2,7 +2,7 @@
 // counts per day/week/month, the filters, and the list under them.
 import { ApiError, describe, get, getAll } from "../api.js";
 import { bucketRange, autoInterval, timelineChart } from "../charts.js";
-import { actorLabel, append, h, notice, placeLabel, quadBadge } from "../dom.js";
+import { actorLabel, append, h, notice, placeLabel, plural, quadBadge } from "../dom.js";
 import { apiFilters, filterBar } from "../filters.js";
 import { createMap, legend } from "../map.js";
 import { articleHref, caseHref, eventsTable, incidentsTable, pager } from "../tables.js";
@@ -35,13 +35,13 @@ async function chooseSource(query, filters, signal) {
 function incidentMarkers(items) {
   return items.filter((i) => i.location && i.location.lat != null && i.location.lon != null).map((inc) => ({
     lat: inc.location.lat, lon: inc.location.lon, count: inc.num_mentions || 1, quad: inc.quad_class,
-    label: `${inc.title || inc.code_name || inc.code} (${inc.num_mentions || 1} mentions)`,
+    label: `${inc.title || inc.code_name || inc.code} (${plural(inc.num_mentions || 1, "mention")})`,
     popup: () => h("div", { className: "popup" },
       h("strong", {}, inc.title || inc.code_name || inc.code), h("br"),
       quadBadge(inc.quad_class), " ", inc.date || inc.first_seen || "", h("br"),
       `${actorLabel(inc.source)} → ${actorLabel(inc.target)}`, h("br"),
       placeLabel(inc.location), h("br"),
-      `${inc.num_mentions} mentions, ${inc.num_sources} sources, status ${inc.status}`, h("br"),
+      `${plural(inc.num_mentions, "mention")}, ${plural(inc.num_sources, "source")}, status ${inc.status}`, h("br"),
       h("a", { href: caseHref(inc.incident_id) }, "Open the case →")),
   }));
 }
