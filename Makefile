@@ -34,6 +34,7 @@ serve: $(VENV)/.installed web
 	$(VENV)/bin/eventwatch serve --db $(DEMO_DB) --port $(PORT) --open-reads
 
 test: $(VENV)/.installed web
+	cd web && npm test --silent
 	$(PY) -m pytest -q -ra
 
 test-fast: $(VENV)/.installed web

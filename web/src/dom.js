@@ -63,25 +63,38 @@ export function extLink(url, label) {
 }
 
 /**
+ * The pieces of a text of length `n` cut at every span boundary: [{start, end, spans}], where
+ * `spans` are the spans covering that piece (none for plain text). Spans out of range or empty
+ * are ignored; overlapping spans share the pieces they overlap.
+ *
+ *   segments(10, [{start: 2, end: 5}]) -> [{0,2,[]}, {2,5,[span]}, {5,10,[]}]
+ */
+export function segments(n, spans) {
+  const valid = spans.filter((s) => Number.isInteger(s.start) && Number.isInteger(s.end)
+    && s.start >= 0 && s.end <= n && s.start < s.end);
+  const cuts = new Set([0, n]);
+  for (const s of valid) { cuts.add(s.start); cuts.add(s.end); }
+  const points = [...cuts].sort((a, b) => a - b);
+  const out = [];
+  for (let i = 0; i < points.length - 1; i++) {
+    const a = points[i], b = points[i + 1];
+    out.push({ start: a, end: b, spans: valid.filter((s) => s.start <= a && s.end >= b) });
+  }
+  return out;
+}
+
+/**
  * Split `text` at the given spans into text nodes and <mark> elements, without ever parsing
- * the text as HTML. `spans` are {start, end, className, title, id}; overlapping spans are
- * merged into one mark that carries every class and title. Returns a DocumentFragment.
+ * the text as HTML. `spans` are {start, end, className, title, id}; where spans overlap, one
+ * mark carries every class and title. Returns a DocumentFragment.
  *
  *   highlight("Police arrested two men.", [{start: 7, end: 15, className: "ev"}])
  *   -> "Police ", <mark class="ev">arrested</mark>, " two men."
  */
 export function highlight(text, spans) {
   const frag = document.createDocumentFragment();
-  const n = text.length;
-  const valid = spans.filter((s) => Number.isInteger(s.start) && Number.isInteger(s.end)
-    && s.start >= 0 && s.end <= n && s.start < s.end);
-  const cuts = new Set([0, n]);
-  for (const s of valid) { cuts.add(s.start); cuts.add(s.end); }
-  const points = [...cuts].sort((a, b) => a - b);
-  for (let i = 0; i < points.length - 1; i++) {
-    const a = points[i], b = points[i + 1];
-    const piece = text.slice(a, b);
-    const over = valid.filter((s) => s.start <= a && s.end >= b);
+  for (const { start, end, spans: over } of segments(text.length, spans)) {
+    const piece = text.slice(start, end);
     if (!over.length) { frag.appendChild(document.createTextNode(piece)); continue; }
     const mark = document.createElement("mark");
     mark.className = [...new Set(over.flatMap((s) => (s.className || "").split(" ").filter(Boolean)))].join(" ");
