@@ -36,7 +36,7 @@ function alertCard(a, onChanged) {
     }
   };
   const ack = h("button", { type: "button", className: "ack", disabled: a.status !== "new" }, "Acknowledge");
-  const close = h("button", { type: "button", className: "close", disabled: a.status === "closed" }, "Close");
+  const close = h("button", { type: "button", className: "close secondary", disabled: a.status === "closed" }, "Close");
   ack.addEventListener("click", () => act("acknowledge", ack));
   close.addEventListener("click", () => act("close", close));
   const where = a.distance_km != null ? `${Number(a.distance_km).toFixed(1)} km from` : "concerns";

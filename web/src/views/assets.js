@@ -25,6 +25,46 @@ function contributors(r) {
     h("span", { className: "muted" }, ` ${c.date || ""} · ${Math.round((c.share || 0) * 100)}%`))));
 }
 
+const SERIES_POINTS = 12; // monthly scores drawn as each asset's sparkline
+const DAY_MS = 86400000;
+
+/**
+ * A small SVG line of scores (built with DOM calls, no markup strings), oldest first, on a
+ * scale shared by every asset (`max`) so that lines compare.
+ */
+export function sparkline(values, title, max) {
+  const ns = "http://www.w3.org/2000/svg";
+  const w = 100, ht = 24;
+  const pts = values.map((v, i) => `${((i / (values.length - 1)) * w).toFixed(1)},${(ht - 1 - (v / max) * (ht - 2)).toFixed(1)}`);
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${w} ${ht}`);
+  svg.setAttribute("class", "spark");
+  const t = document.createElementNS(ns, "title");
+  t.textContent = title;
+  const line = document.createElementNS(ns, "polyline");
+  line.setAttribute("points", pts.join(" "));
+  svg.append(t, line);
+  return svg;
+}
+
+/** Every asset's score at monthly steps up to `day` ({asset_id: [scores]}), a few requests at a time. */
+async function riskSeries(day, signal) {
+  const end = Date.parse(`${day}T00:00:00Z`);
+  const days = Array.from({ length: SERIES_POINTS }, (_, i) => new Date(end - (SERIES_POINTS - 1 - i) * 30 * DAY_MS)
+    .toISOString().slice(0, 10));
+  const out = {};
+  for (let i = 0; i < days.length; i += 4) {
+    const pages = await Promise.all(days.slice(i, i + 4).map((d) => get("/risk", { as_of: d, limit: 1000 }, { signal })));
+    pages.forEach((p, j) => {
+      for (const x of riskItems(p)) {
+        const id = x.key ?? x.asset_id;
+        (out[id] = out[id] || new Array(days.length).fill(0))[i + j] = x.score;
+      }
+    });
+  }
+  return { days, series: out };
+}
+
 function riskItems(r) {
   return Array.isArray(r) ? r : r.items || [];
 }
@@ -122,10 +162,23 @@ export async function render(main, { query, signal, onCleanup }) {
         h("td", {}, (a.covers || []).join(", ")),
         h("td", { className: "num" }, a.radius_km ? `${a.radius_km} km` : ""),
         h("td", { className: "num risk" }, r ? Number(r.score).toFixed(1) : "–"),
-        h("td", { className: "trend" }, trendText(r)),
+        h("td", { className: "trend nowrap", dataset: { asset: a.asset_id } }, trendText(r)),
         h("td", { className: "num" }, r ? `${r.incidents} (${r.recent} / ${r.baseline})` : ""),
         h("td", {}, contributors(r)));
     }))));
+
+  // the score over the past year, one point a month, drawn in the trend column when it arrives
+  if (risk.size) {
+    riskSeries(day, signal).then(({ days, series }) => {
+      const max = Math.max(1e-9, ...Object.values(series).flat());
+      for (const cell of main.querySelectorAll("td.trend[data-asset]")) {
+        const values = series[cell.dataset.asset];
+        if (values && values.some((v) => v > 0)) {
+          cell.appendChild(sparkline(values, `risk, monthly from ${days[0]} to ${days[days.length - 1]}: ${values.map((v) => v.toFixed(1)).join(", ")}`, max));
+        }
+      }
+    }).catch(() => { /* the sparklines are extra: the table stands without them */ });
+  }
 
   // districts: where incidents cluster regardless of assets
   try {
@@ -134,7 +187,7 @@ export async function render(main, { query, signal, onCleanup }) {
       append(main, h("h2", {}, "Risk by district"), h("table", { className: "list districts" },
         h("thead", {}, h("tr", {}, ["District", "Risk", "Trend", "Incidents (recent / before)", "Main contributors"].map((t) => h("th", {}, t)))),
         h("tbody", {}, d.slice(0, 15).map((r) => h("tr", {},
-          h("td", {}, r.name), h("td", { className: "num" }, Number(r.score).toFixed(1)), h("td", {}, trendText(r)),
+          h("td", {}, r.name), h("td", { className: "num" }, Number(r.score).toFixed(1)), h("td", { className: "nowrap" }, trendText(r)),
           h("td", { className: "num" }, `${r.incidents} (${r.recent} / ${r.baseline})`), h("td", {}, contributors(r)))))));
     }
   } catch (e) {
