@@ -121,22 +121,33 @@ def start_server(db: str, port: int) -> subprocess.Popen:
     raise SystemExit("the server did not answer within 120 s")
 
 
-def event_queries(has_incidents: bool) -> list[tuple[str, dict]]:
-    """The request mix of the load phase: what an analyst's dashboard asks for."""
-    q: list[tuple[str, dict]] = [
-        ("/api/v1/events", {}),
-        ("/api/v1/events", {"limit": 20, "order": "-date"}),
-        ("/api/v1/events", {"country": "PAK", "limit": 50}),
-        ("/api/v1/events", {"dyad": "IND,PAK", "since": "2023-01-01"}),
-        ("/api/v1/events", {"code": "18", "since": "2022-06-01", "until": "2022-12-31"}),
-        ("/api/v1/events", {"root": "19", "source": "AFG", "offset": 200}),
-        ("/api/v1/events", {"mode": "intent", "target": "CHN", "limit": 10}),
-        ("/api/v1/events", {"article_id": "syn1234"}),
-        ("/api/v1/events", {"text": "border, officials said (4242", "limit": 5}),
-        ("/api/v1/events", {"offset": 5000, "limit": 100, "include_negated": True}),
+def event_queries(has_incidents: bool) -> list:
+    """The request mix of the load phase, what analysts' dashboards ask for: each entry draws its
+    parameters at random (country, page, dates), so that clients rarely repeat one another."""
+    def country(r):
+        return r.choice(COUNTRIES)
+
+    def page(r, size=100):
+        return r.randrange(0, 10) * size
+
+    def month(r):
+        return f"{r.randrange(2020, 2025)}-{r.randrange(1, 13):02d}-01"
+
+    q = [
+        lambda r: ("/api/v1/events", {"offset": page(r)}),
+        lambda r: ("/api/v1/events", {"limit": 20, "order": "-date", "offset": page(r, 20)}),
+        lambda r: ("/api/v1/events", {"country": country(r), "limit": 50, "offset": page(r, 50)}),
+        lambda r: ("/api/v1/events", {"dyad": f"{country(r)},{country(r)}", "since": month(r)}),
+        lambda r: ("/api/v1/events", {"code": r.choice(CODES)[:2], "since": month(r), "until": "2024-12-31"}),
+        lambda r: ("/api/v1/events", {"root": r.choice(CODES)[:2], "source": country(r), "offset": page(r)}),
+        lambda r: ("/api/v1/events", {"mode": "intent", "target": country(r), "limit": 10}),
+        lambda r: ("/api/v1/events", {"article_id": f"syn{r.randrange(0, 250_000)}"}),
+        lambda r: ("/api/v1/events", {"text": f"officials said ({r.randrange(0, 10**6)})", "limit": 5}),
+        lambda r: ("/api/v1/events", {"offset": r.randrange(0, 10**5), "limit": 100, "include_negated": True}),
     ]
     if has_incidents:
-        q += [("/api/v1/incidents", {}), ("/api/v1/incidents", {"country": "PAK", "limit": 20})]
+        q += [lambda r: ("/api/v1/incidents", {"offset": page(r, 20), "limit": 20}),
+              lambda r: ("/api/v1/incidents", {"country": country(r), "limit": 20})]
     return q
 
 
@@ -155,7 +166,7 @@ async def run_phase(base: str, token: str, queries: list[tuple[str, dict]], clie
         async def reader(seed: int):
             rnd = random.Random(seed)
             while time.perf_counter() < deadline:
-                path, params = rnd.choice(queries)
+                path, params = rnd.choice(queries)(rnd)
                 t0 = time.perf_counter()
                 try:
                     r = await client.get(path, params=params)
@@ -242,7 +253,7 @@ def main() -> None:
                                                                text=articles[0]["text"] + f"\n\nWarm-up {time.time_ns()}."),
                            headers={"Authorization": f"Bearer {analyst_token}"}, timeout=300)
             print(f"warm-up ingest: {r.status_code} in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
-        base_run = asyncio.run(run_phase(base, reader_token, [("/api/v1/health", {})], args.clients, args.seconds))
+        base_run = asyncio.run(run_phase(base, reader_token, [lambda r: ("/api/v1/health", {})], args.clients, args.seconds))
         load = asyncio.run(run_phase(base, reader_token, event_queries(has_incidents), args.clients, args.seconds,
                                      None if args.no_ingest else analyst_token, articles))
     finally:

@@ -666,3 +666,25 @@ def test_risk_ranking(watched):
     r = client.get("/api/v1/risk", params={"as_of": "2024-31-03"}, headers=auth(t["reader"]))
     assert r.status_code == 400 and r.json()["code"] == "EW041"
     assert client.get("/api/v1/risk", params={"asset": "atlantis"}, headers=auth(t["reader"])).status_code == 404
+
+
+def test_list_totals_are_counted_once_per_filter_until_the_next_write(store, keys):
+    app = create_app(store)
+    state = app.state.eventwatch
+    calls = []
+
+    def count():
+        calls.append(1)
+        return store.count_events(country="PAK")
+
+    assert state.total("events", {"country": "PAK"}, count) == 4
+    assert state.total("events", {"country": "PAK"}, count) == 4 and len(calls) == 1
+    state.total("events", {"country": "IND"}, count)
+    assert len(calls) == 2  # another filter, another count
+    with state.writing():
+        store.add(make_article("kab2", KAB + " Two soldiers were hurt.", "2024-03-08"),
+                  [make_event(make_article("kab2", KAB + " Two soldiers were hurt.", "2024-03-08"), 0, "193",
+                              AFG_COP, PAK_MIL, "2024-03-08")])
+    assert state.total("events", {"country": "PAK"}, count) == 5 and len(calls) == 3
+    client = Client(app, headers=auth(keys["reader"]))
+    assert client.get("/api/v1/events", params={"country": "PAK"}).json()["total"] == 5

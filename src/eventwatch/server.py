@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, Generic, Iterator, Literal, TypeVar
 
@@ -348,10 +348,42 @@ class ServerState:
         self.settings = settings
         self.write_lock = threading.Lock()  # one writer at a time; readers never wait for it
         self._cursor_lock = threading.Lock()
+        # list totals by filter, valid until the next write: paging through one filter (and many
+        # dashboards on the same view) costs one count. This process is the file's only writer
+        # while it serves, so every change goes through writing() and clears them.
+        self.generation = 0
+        self._totals: dict = {}
+        self._totals_lock = threading.Lock()
 
     def cursor(self) -> Store:
         with self._cursor_lock:
             return self.store.cursor()
+
+    @contextmanager
+    def writing(self):
+        """Hold the write lock for one change; the cached totals are dropped after it."""
+        with self.write_lock:
+            try:
+                yield
+            finally:
+                with self._totals_lock:
+                    self.generation += 1
+                    self._totals.clear()
+
+    def total(self, kind: str, filters: dict, count) -> int:
+        """``count()``, remembered for ``kind`` and ``filters`` until the next write."""
+        key = (kind, tuple(sorted((k, repr(v)) for k, v in filters.items())))
+        with self._totals_lock:
+            generation = self.generation
+            if key in self._totals:
+                return self._totals[key]
+        n = count()
+        with self._totals_lock:
+            if generation == self.generation:  # nothing was written meanwhile
+                if len(self._totals) >= 1024:
+                    self._totals.clear()
+                self._totals[key] = n
+        return n
 
 
 def _state(request: Request) -> ServerState:
@@ -527,14 +559,14 @@ def build_router() -> APIRouter:
 
     @r.get("/articles", response_model=Page[ArticleBrief], dependencies=[READ], tags=["articles"],
            summary="Stored articles, by publication date then id")
-    def articles(p: PageParams = Depends(page_params), store: Store = Depends(get_store)):
+    def articles(request: Request, p: PageParams = Depends(page_params), store: Store = Depends(get_store)):
         items = []
         for a in store.articles(limit=p.limit, offset=p.offset):
             d = a.to_dict()
             d.pop("text", None)
             d.pop("blocks", None)
             items.append(d)
-        return page(items, store.count_articles(), p)
+        return page(items, _state(request).total("articles", {}, store.count_articles), p)
 
     @r.get("/articles/{article_id:path}", response_model=ArticleOut, dependencies=[READ], tags=["articles"],
            responses=NOT_FOUND, summary="One article with its text and blocks")
@@ -546,11 +578,11 @@ def build_router() -> APIRouter:
 
     @r.get("/events", response_model=Page[EventOut], dependencies=[READ], tags=["events"],
            summary="Stored events matching every given filter")
-    def events(f: dict = Depends(event_filters), p: PageParams = Depends(page_params),
+    def events(request: Request, f: dict = Depends(event_filters), p: PageParams = Depends(page_params),
                order: Literal[ORDERS] = Query("date", description="date | -date | article | confidence"),  # type: ignore[valid-type]
                store: Store = Depends(get_store)):
         items = [e.to_dict() for e in store.events(**f, limit=p.limit, offset=p.offset, order=order)]
-        return page(items, store.count_events(**f), p)
+        return page(items, _state(request).total("events", f, lambda: store.count_events(**f)), p)
 
     @r.get("/events/{event_id:path}", response_model=EventOut, dependencies=[READ], tags=["events"],
            responses=NOT_FOUND, summary="One event by its event_id")
@@ -582,7 +614,7 @@ def build_router() -> APIRouter:
         limit = state.settings.api_max_batch
         if len(items) > limit:
             raise error("EW112", n=len(items), limit=limit)
-        with state.write_lock:
+        with state.writing():
             # extraction runs in this process (the model loads once, on the first ingest)
             report = ingest_records(items, store=store, replace=replace, n_process=1)
         log.info("ingest by key %s (%s): %s", key["id"], key["name"], report.to_text().splitlines()[0])
@@ -598,7 +630,7 @@ def build_router() -> APIRouter:
             summary="Create an API key; the token is in this answer only (admin key)")
     def create_key(body: KeyIn, request: Request, store: Store = Depends(get_store),
                    _key: dict = Depends(require("admin", "manage keys"))):
-        with _state(request).write_lock:
+        with _state(request).writing():
             info, token = store.create_key(body.name, body.role)
         return {"key": info, "token": token}
 
@@ -606,7 +638,7 @@ def build_router() -> APIRouter:
               summary="Revoke an API key at once (admin key)")
     def revoke_key(key_id: str, request: Request, store: Store = Depends(get_store),
                    _key: dict = Depends(require("admin", "manage keys"))):
-        with _state(request).write_lock:
+        with _state(request).writing():
             return store.revoke_key(key_id)
 
     _relation_routes(r)
@@ -645,7 +677,7 @@ def _watch_routes(r: APIRouter) -> None:
         a = make_asset(name=body.name, kind=body.kind, lat=body.lat, lon=body.lon, radius_km=body.radius_km,
                        geometry=body.geometry, country=body.country, covers=body.covers, tags=body.tags,
                        asset_id=body.asset_id)
-        with _state(request).write_lock:
+        with _state(request).writing():
             store.add_assets([a], replace=body.replace)
         return a.to_dict()
 
@@ -653,7 +685,7 @@ def _watch_routes(r: APIRouter) -> None:
               summary="Remove an asset; its alerts stay (admin key)")
     def remove_asset(asset_id: str, request: Request, store: Store = Depends(get_store),
                      _key: dict = Depends(require("admin", "manage assets"))):
-        with _state(request).write_lock:
+        with _state(request).writing():
             return {"removed": store.remove_asset(asset_id)}
 
     @r.get("/alerts", response_model=Page[AlertOut], dependencies=[READ], tags=["watch"],
@@ -678,7 +710,7 @@ def _watch_routes(r: APIRouter) -> None:
     def _move(status: str, verb: str):
         def move(alert_id: str, request: Request, body: AlertActionIn | None = None,
                  store: Store = Depends(get_store), key: dict = Depends(require("analyst", f"{verb} alerts"))):
-            with _state(request).write_lock:
+            with _state(request).writing():
                 a = store.set_alert_status(alert_id, status, by=key["name"], note=body.note if body else None)
             return {**a.to_dict(), "history": store.alert_history(alert_id)}
         return move
