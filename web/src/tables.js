@@ -57,3 +57,13 @@ export function pager({ total, limit, offset }, go) {
     ` ${offset + 1}–${last} of ${total} `,
     h("button", { type: "button", disabled: last >= total, onclick: () => go(offset + limit) }, "next →"));
 }
+
+/** The list's sort order (`order` of the API); `go(order)` changes it. */
+export function orderSelect(kind, value, go) {
+  const choices = [["-date", "newest first"], ["date", "oldest first"]];
+  if (kind === "incidents") choices.push(["mentions", "most mentioned"]);
+  const sel = h("select", { name: "order", "aria-label": "order" },
+    choices.map(([v, label]) => h("option", { value: v, selected: v === value }, label)));
+  sel.addEventListener("change", () => go(sel.value));
+  return h("label", { className: "order" }, "sort ", sel);
+}

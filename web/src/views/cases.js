@@ -2,7 +2,7 @@
 import { ApiError, describe, get } from "../api.js";
 import { append, h, notice } from "../dom.js";
 import { apiFilters, filterBar } from "../filters.js";
-import { incidentsTable, pager } from "../tables.js";
+import { incidentsTable, orderSelect, pager } from "../tables.js";
 
 const PAGE = 50;
 const STATUSES = ["", "open", "arrested", "charged", "convicted"];
@@ -20,10 +20,10 @@ export async function render(main, { query, signal }) {
     STATUSES.map((s) => h("option", { value: s, selected: (query.status || "") === s }, s || "any status")));
   status.addEventListener("change", () => { location.hash = hashOf({ ...query, status: status.value, offset: "" }); });
   append(main, h("div", { className: "toolbar" },
-    filterBar(query, (q) => { location.hash = hashOf({ ...q, status: query.status }); }), status));
+    filterBar(query, (q) => { location.hash = hashOf({ ...q, status: query.status, order: query.order }); }), status));
   let page;
   try {
-    page = await get("/incidents", { ...filters, limit: PAGE, offset }, { signal });
+    page = await get("/incidents", { ...filters, limit: PAGE, offset, order: query.order || "-date" }, { signal });
   } catch (e) {
     if (e instanceof ApiError && e.unavailable) {
       main.appendChild(notice("info", "Incidents and cases are not available on this server (GET /api/v1/incidents is not served)."));
@@ -32,8 +32,9 @@ export async function render(main, { query, signal }) {
     main.appendChild(notice("error", describe(e)));
     return;
   }
-  append(main, 
-    h("h1", {}, `Cases (${page.total})`),
+  append(main,
+    h("div", { className: "section-head" }, h("h1", {}, `Cases (${page.total})`),
+      orderSelect("incidents", query.order || "-date", (o) => { location.hash = hashOf({ ...query, order: o === "-date" ? "" : o, offset: "" }); })),
     page.items.length ? incidentsTable(page.items)
       : notice("info", "No incidents match. Incidents are built at ingest (or with `eventwatch rebuild-incidents`)."),
     pager({ total: page.total, limit: PAGE, offset }, (o) => { location.hash = hashOf({ ...query, offset: o || "" }); }),

@@ -5,7 +5,7 @@ import { bucketRange, autoInterval, timelineChart } from "../charts.js";
 import { actorLabel, append, h, notice, placeLabel, plural, quadBadge } from "../dom.js";
 import { apiFilters, filterBar } from "../filters.js";
 import { createMap, legend } from "../map.js";
-import { articleHref, caseHref, eventsTable, incidentsTable, pager } from "../tables.js";
+import { articleHref, caseHref, eventsTable, incidentsTable, orderSelect, pager } from "../tables.js";
 
 const MAP_MAX = 2000; // items drawn on the map and counted in the timeline
 const PAGE = 50;
@@ -76,7 +76,7 @@ export async function render(main, { query, signal, onCleanup }) {
 
   const showToggle = h("div", { className: "segmented", role: "group", "aria-label": "Show" },
     ["incidents", "events"].map((k) => h("a", {
-      href: makeQuery({ ...query, show: k === "incidents" ? "" : "events", offset: "" }),
+      href: makeQuery({ ...query, show: k === "incidents" ? "" : "events", offset: "", order: "" }),
       className: k === kind ? "active" : "", "aria-current": k === kind ? "true" : null,
     }, k === "incidents" ? "Incidents" : "Events")));
   const interval = h("select", { name: "interval", "aria-label": "Timeline interval" },
@@ -88,8 +88,8 @@ export async function render(main, { query, signal, onCleanup }) {
   const canvas = h("canvas", { id: "timeline", "aria-label": "timeline" });
   const listBox = h("section", { className: "listbox" });
   append(main, 
-    h("div", { className: "toolbar" }, filterBar(query, (q) => go({ ...q, show: query.show, interval: query.interval }),
-      { keep: ["show", "interval"] }), showToggle),
+    h("div", { className: "toolbar" }, filterBar(query, (q) => go({ ...q, show: query.show, interval: query.interval, order: query.order }),
+      { keep: ["show", "interval", "order"] }), showToggle),
     source.why ? notice("info", source.why) : null,
     mapEl, h("div", { className: "under-map" }, legend(), status),
     h("section", { className: "timeline-box" },
@@ -134,9 +134,12 @@ export async function render(main, { query, signal, onCleanup }) {
   // the list: one page from the server
   const offset = Math.max(0, parseInt(query.offset || "0", 10) || 0);
   try {
-    const page = await get(path, { ...filters, limit: PAGE, offset }, { signal });
-    append(listBox, 
-      h("h2", {}, `${kind === "incidents" ? "Incidents" : "Events"} (${page.total})`),
+    const order = query.order || "-date";
+    const page = await get(path, { ...filters, limit: PAGE, offset, order }, { signal });
+    append(listBox,
+      h("div", { className: "section-head" },
+        h("h2", {}, `${kind === "incidents" ? "Incidents" : "Events"} (${page.total})`),
+        orderSelect(kind, order, (o) => go({ ...query, order: o === "-date" ? "" : o, offset: "" }))),
       page.items.length ? (kind === "incidents" ? incidentsTable(page.items) : eventsTable(page.items))
         : notice("info", "Nothing matches these filters."),
       pager({ total: page.total, limit: PAGE, offset }, (o) => go({ ...query, offset: o || "" })),
