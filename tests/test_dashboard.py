@@ -187,6 +187,8 @@ def test_filters_narrow_the_map_and_list(page, served):
     shown = int(page.locator(".listbox h2").inner_text().split("(")[1].rstrip(")"))
     assert 0 < shown < everything
     rows = page.locator("table.events tbody tr")
+    dates = [rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())]
+    assert dates == sorted(dates, reverse=True)  # newest first
     for i in range(min(rows.count(), 10)):
         cells = rows.nth(i).locator("td")
         assert "PAK" in cells.nth(1).inner_text() + cells.nth(3).inner_text()
