@@ -234,14 +234,25 @@ def test_case_view(page, served):
         page.wait_for_selector(".notice")
         assert "not available on this server" in page.locator(".notice").inner_text()
         return
-    page.goto(served.url + "/#/cases")
+    # the map shows incidents now, and a marker's popup opens its case
+    page.goto(served.url + "/#/")
+    page.wait_for_selector("path.ew-marker", timeout=20000)
+    assert page.locator(".segmented a.active").inner_text() == "Incidents"
+    # a case whose suspects were arrested (the Karachi bombing sample reports the arrests)
+    page.goto(served.url + "/#/cases?status=arrested")
     page.wait_for_selector("table.incidents tbody tr a")
+    assert set(page.locator("table.incidents .status").all_inner_texts()) == {"arrested"}
     page.locator("table.incidents tbody tr a").first.click()
     page.wait_for_selector(".case-timeline li")
-    assert page.locator(".case .status-strip li.reached").count() >= 1
-    page.locator(".case-timeline li a.more").first.click()
-    page.wait_for_selector("mark.ev.selected")
+    reached = page.locator(".case .status-strip li.reached").all_inner_texts()
+    assert reached == ["open", "arrested"]
+    assert page.locator(".case-timeline li.stage-arrest").count() >= 1
+    assert page.locator(".case-timeline li.stage-report").count() >= 1
+    assert page.locator(".case-timeline blockquote.evidence mark.trigger").count() >= 1
     _shot(page, served, "case")
+    page.locator(".case-timeline li.stage-arrest a.more").first.click()
+    page.wait_for_selector("mark.ev.selected")
+    assert page.locator(".article-events li.selected").count() == 1
     assert page.problems == []
 
 
