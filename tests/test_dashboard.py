@@ -113,7 +113,7 @@ def served(tmp_path_factory):
 
     app = create_app(db, open_reads=True)
     stop, url = _start(app)
-    yield SimpleNamespace(url=url, db=db, token=token, app=app, alerts=alerts,
+    yield SimpleNamespace(url=url, db=db, token=token, app=app, alerts=alerts, incidents=hasattr(Store, "incidents"),
                           serves=lambda path: _serves(url, token, path), xss=xss[0], xss_events=xss_events,
                           sample=sample, sample_event=sample_event, shots=d / "screenshots")
     stop()
@@ -295,6 +295,15 @@ def test_assets_view(page, served):
     assert "Dasu hydropower project" in page.locator("table.assets").inner_text()
     assert page.locator("path.ew-asset").count() >= 4  # every asset with a geometry is on the map
     assert page.locator("input[name=as_of]").input_value() <= "2026-12-31"
+    if served.incidents:
+        # five weeks after the Gwadar attacks of January 2025 the port is the most exposed asset
+        page.goto(served.url + "/#/assets?as_of=2025-02-15")
+        page.wait_for_selector("table.assets tbody tr")
+        first = page.locator("table.assets tbody tr").first
+        assert first.get_attribute("data-asset") == "gwadar-port"
+        assert float(first.locator("td.risk").inner_text()) > 0
+        first.locator("svg.spark").wait_for()  # its score over the past year
+        assert "Gwadar" in first.locator("td").last.inner_text()  # the incidents behind the score
     _shot(page, served, "assets")
     assert page.problems == []
 
