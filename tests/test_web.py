@@ -133,3 +133,34 @@ def test_nothing_is_loaded_from_elsewhere():
         urls = re.findall(r"""["'(]\s*((?:https?:)?//[^"')\s]+)""", text)
         urls = [u for u in urls if u != "http://www.w3.org/2000/svg"]  # a namespace name, not a fetch
         assert urls == [], f"{p.name} refers to {urls}"
+
+
+@pytest.mark.slow
+def test_demo_ingests_watches_and_prints_url_and_key(tmp_path):
+    import shutil
+
+    import eventwatch
+    from eventwatch.store import Store
+
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    for name in ("s001.txt", "s002.txt", "s003.txt"):
+        shutil.copy(ROOT / "samples" / "articles" / name, corpus / name)
+    db = str(tmp_path / "demo.duckdb")
+    lines: list[str] = []
+    first = eventwatch.demo([corpus], db=db, assets=ROOT / "samples" / "assets.geojson", port=8123,
+                            serve_it=False, out=lines.append)
+    assert first["url"] == "http://127.0.0.1:8123/"
+    assert first["report"]["added"] == 3 and first["report"]["events"] > 0
+    assert any(line.startswith("5 sample assets watched") for line in lines)
+    assert f"Dashboard: {first['url']}  (Ctrl-C stops it)" in lines
+    assert any(first["key"] in line for line in lines)
+    lines.clear()
+    again = eventwatch.demo([corpus], db=db, assets=ROOT / "samples" / "assets.geojson", serve_it=False,
+                            out=lines.append)
+    assert again["report"]["added"] == 0 and again["report"]["duplicates"] == 3
+    assert not any("assets watched" in line for line in lines)  # imported once
+    with Store(db) as store:
+        assert store.check_key(first["key"]) is None  # the previous demo key is revoked
+        assert store.check_key(again["key"])["role"] == "analyst"
+        assert len(store.assets()) == 5
