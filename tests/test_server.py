@@ -688,3 +688,21 @@ def test_list_totals_are_counted_once_per_filter_until_the_next_write(store, key
     assert state.total("events", {"country": "PAK"}, count) == 5 and len(calls) == 3
     client = Client(app, headers=auth(keys["reader"]))
     assert client.get("/api/v1/events", params={"country": "PAK"}).json()["total"] == 5
+
+
+def test_many_requests_on_one_event_loop_share_the_read_slots_without_deadlock(store, keys):
+    import asyncio
+
+    app = create_app(store, settings=Settings.load(api_db_slots=1))
+
+    async def burst():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t",
+                                     headers=auth(keys["reader"])) as c:
+            # more requests at once than the worker threads (40): waiting ones must not hold them
+            rs = await asyncio.wait_for(asyncio.gather(*[c.get("/api/v1/events", params={"limit": 1 + i % 5})
+                                                         for i in range(60)]), timeout=60)
+            return [r.status_code for r in rs], [len(r.json()["items"]) for r in rs]
+
+    codes, sizes = asyncio.run(burst())
+    assert codes == [200] * 60 and sizes == [1 + i % 5 for i in range(60)]

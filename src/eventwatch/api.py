@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .errors import EventwatchError, error
-from .records import Article, Drop, Event
+from .records import Article, Case, Drop, Event, Incident
 from .settings import Settings
 
 
@@ -29,6 +29,7 @@ class IngestReport:
     events: int = 0
     drops: list[Drop] = field(default_factory=list)
     seconds: float = 0.0
+    incidents_changed: list[str] = field(default_factory=list)  # incident ids created, updated or removed
 
     @property
     def articles(self) -> int:
@@ -42,7 +43,7 @@ class IngestReport:
             parts.append(f"{self.conflicts} conflicts (same id, different text: kept the stored one; --replace to overwrite)")
         parts.append(f"{len(self.drops)} dropped")
         lines = [f"{self.articles + len(self.drops)} inputs: " + ", ".join(parts) + f"; {self.events} events stored"
-                 f" in {self.seconds:.1f}s"]
+                 f", {len(self.incidents_changed)} incidents created or updated in {self.seconds:.1f}s"]
         if self.drops:
             counts: dict[str, int] = {}
             for d in self.drops:
@@ -54,6 +55,7 @@ class IngestReport:
     def to_dict(self) -> dict:
         return {"added": self.added, "duplicates": self.duplicates, "conflicts": self.conflicts,
                 "replaced": self.replaced, "events": self.events, "seconds": round(self.seconds, 2),
+                "incidents_changed": list(self.incidents_changed),
                 "drops": [d.__dict__ for d in self.drops]}
 
 
@@ -236,6 +238,8 @@ def _ingest_via(paths, url: str, key: str | None, report: IngestReport, *, encod
 
 
 def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: bool, n_process: int | None, bar):
+    stored: list[str] = []
+    replaced: list[str] = []
     for article, evs, err in extract_articles(chunk, n_process=n_process):
         if bar is not None:
             bar.update(1)
@@ -251,10 +255,23 @@ def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: boo
         if outcome in ("added", "replaced"):
             setattr(report, outcome, getattr(report, outcome) + 1)
             report.events += len(evs)
+            stored.append(article.id)
+            if outcome == "replaced":
+                replaced.append(article.id)
         elif outcome == "duplicate":
             report.duplicates += 1
         else:
             report.conflicts += 1
+    _update_incidents(store, stored, replaced, report)
+
+
+def _update_incidents(store, article_ids: list[str], replaced: list[str], report: IngestReport) -> None:
+    """Cluster the chunk's new events into incidents (only candidates in their window are read)."""
+    from .clustering import update_store
+
+    if article_ids:
+        changed = update_store(store, article_ids, replaced=replaced)
+        report.incidents_changed = sorted(set(report.incidents_changed) | set(changed))
 
 
 def _drop(report: IngestReport, store, drop: Drop):
@@ -285,19 +302,26 @@ def summary(*, db: str | None = None) -> dict:
         return store.summary()
 
 
-def export(path: str, *, fmt: str = "csv", db: str | None = None, header: bool = False, **filters) -> int:
-    """Write stored events to ``path`` as csv, parquet, jsonl, geojson or gdelt; returns the number written.
+def export(path: str, *, fmt: str = "csv", db: str | None = None, header: bool = False, what: str = "events",
+           **filters) -> int:
+    """Write stored events (``what="events"``) to ``path`` as csv, parquet, jsonl, geojson or gdelt, or
+    incidents (``what="incidents"``) as csv, parquet or jsonl; returns the number written.
 
     The count is an int with ``left_out``: events the format could not hold (GeoJSON: no coordinates).
     ``header``: a header line for gdelt (GDELT's own files have none).
 
     >>> eventwatch.export("chn_pak.geojson", fmt="geojson", db="demo.duckdb", dyad=("CHN", "PAK")).left_out
+    >>> eventwatch.export("incidents.csv", what="incidents", db="demo.duckdb", country="PAK")
     """
     from .store import EXPORT_FORMATS, Store
 
     if fmt not in EXPORT_FORMATS:
         raise error("EW042", value=fmt)
+    if what not in ("events", "incidents"):
+        raise error("EW081", value=what)
     with Store(_settings(db).db, read_only=True) as store:
+        if what == "incidents":
+            return store.export_incidents(path, fmt, **filters)
         return store.export(path, fmt, header=header, **filters)
 
 
@@ -316,12 +340,71 @@ def dyad(a: str, b: str, *, db: str | None = None, by: str = "month", since: str
         return relations_dyad(store, a, b, by=by, since=since, until=until)
 
 
-def evaluate(gold_path: str | Path, *, errors_path: str | None = None, n_process: int | None = None):
-    """Extract the gold file's articles and score them (conventions in shared/eval/README.md)."""
+def incidents(*, db: str | None = None, **filters) -> list[Incident]:
+    """Stored incidents matching the filters: those of ``events`` (country, source, target, dyad, code,
+    root, since, until, text) plus ``status`` and ``min_mentions``; ``limit``, ``offset``, ``order``.
+
+    >>> [i.title for i in eventwatch.incidents(db="demo.duckdb", country="PAK", min_mentions=2)]
+    """
+    from .store import Store
+
+    with Store(_settings(db).db, read_only=True) as store:
+        return store.incidents(**filters)
+
+
+def case(incident_id: str, *, db: str | None = None, as_of: str | None = None) -> Case:
+    """An incident followed from the event to justice: its mentions, references and follow-ups in time
+    order, its status, and pledges or demands still unmet after ``unmet_days`` (as of ``as_of``, default
+    today). EW080 for an unknown id.
+
+    >>> c = eventwatch.case("inc-3f2a9c1e0b7d", db="demo.duckdb"); c.status
+    'charged'
+    """
+    import datetime as dt
+
+    from .clustering import flag_unmet
+    from .store import Store
+
+    s = _settings(db)
+    with Store(s.db, read_only=True) as store:
+        c = store.case(incident_id)
+    flag_unmet(c.entries, days=s.unmet_days, as_of=as_of or dt.date.today().isoformat())
+    return c
+
+
+def rebuild_incidents(*, db: str | None = None) -> int:
+    """Cluster every stored event again (after the clustering rules changed); returns the incident count.
+
+    >>> eventwatch.rebuild_incidents(db="demo.duckdb")
+    """
+    from .clustering import rebuild_store
+    from .store import Store
+
+    s = _settings(db)
+    with Store(s.db) as store:
+        return rebuild_store(store, settings=s)
+
+
+def evaluate(gold_path: str | Path | Iterable[str | Path], *, errors_path: str | None = None,
+             n_process: int | None = None):
+    """Extract the gold files' articles and score them (conventions in shared/eval/README.md). Several
+    files are scored together (article ids must differ); gold ``incident`` labels add B-cubed scores of
+    the incident clustering.
+
+    >>> print(eventwatch.evaluate(["samples/gold.jsonl", "samples/story/gold.jsonl"]).to_text())
+    """
     from .scoring import load_gold, score
     from .text import prepare
 
-    gold = load_gold(str(gold_path))
+    paths = [gold_path] if isinstance(gold_path, (str, Path)) else list(gold_path)
+    gold, seen = [], {}
+    for path in paths:
+        for n, g in enumerate(load_gold(str(path)), start=1):
+            if g["id"] in seen:
+                raise error("EW040", path=str(path), line=n,
+                            detail=f"id {g['id']!r} is also in {seen[g['id']]}: give each article its own id")
+            seen[g["id"]] = str(path)
+            gold.append(g)
     articles = [prepare(g["text"], id=g["id"], title=g.get("title"), published=g.get("published"))
                 for g in gold]
     predicted: dict[str, list[Event]] = {}

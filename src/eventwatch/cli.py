@@ -36,6 +36,11 @@ def _add_filters(p):
     p.add_argument("--limit", type=int, default=None)
 
 
+def _add_incident_filters(p):
+    p.add_argument("--status", choices=["open", "arrested", "charged", "convicted"], help="incidents: case status")
+    p.add_argument("--min-mentions", type=int, default=None, help="incidents: at least this many mentions")
+
+
 def _filters(a) -> dict:
     f = {k: getattr(a, k) for k in ("country", "source", "target", "code", "root", "since", "until", "text", "mode")}
     f["dyad"] = tuple(a.dyad) if a.dyad else None
@@ -117,11 +122,14 @@ def _shorten(s: str, n: int = 160) -> str:
 
 
 def cmd_export(a):
-    """Write stored events. Example: eventwatch export --format parquet events.parquet"""
-    n = api.export(a.path, fmt=a.format, db=a.db, header=a.header, **_filters(a))
+    """Write stored events or incidents. Example: eventwatch export --format parquet events.parquet"""
+    if a.what == "incidents":
+        n = api.export(a.path, fmt=a.format, db=a.db, what="incidents", **_incident_filters(a))
+    else:
+        n = api.export(a.path, fmt=a.format, db=a.db, header=a.header, **_filters(a))
     left_out = getattr(n, "left_out", 0)
     note = f" ({left_out} without coordinates left out)" if left_out else ""
-    print(f"{n} events written to {a.path}{note}", file=sys.stderr)
+    print(f"{n} {a.what} written to {a.path}{note}", file=sys.stderr)
     return 0
 
 
@@ -141,8 +149,92 @@ def cmd_dyad(a):
     return 0
 
 
+def _incident_filters(a) -> dict:
+    f = _filters(a)
+    f.pop("mode", None)
+    f.pop("include_negated", None)
+    for k in ("status", "min_mentions"):
+        if getattr(a, k, None):
+            f[k] = getattr(a, k)
+    return f
+
+
+INCIDENT_CSV = ["incident_id", "date", "date_precision", "code", "code_name", "source_country", "source_sector",
+                "target_country", "target_sector", "location", "location_country", "num_mentions", "num_sources",
+                "num_articles", "first_seen", "last_seen", "killed", "injured", "abducted", "confidence", "status",
+                "title"]
+
+
+def cmd_incidents(a):
+    """List incidents (events clustered across sentences and articles).
+    Example: eventwatch incidents --country PAK --root 18 --min-mentions 2"""
+    if a.rebuild:
+        n = api.rebuild_incidents(db=a.db)
+        print(f"rebuilt: {n} incidents", file=sys.stderr)
+    incs = api.incidents(db=a.db, **_incident_filters(a))
+    if a.format == "json":
+        for i in incs:
+            print(json.dumps(i.to_dict(), ensure_ascii=False))
+    elif a.format == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(INCIDENT_CSV)
+        for i in incs:
+            w.writerow([i.incident_id, i.date, i.date_precision, i.code, i.code_name,
+                        i.source.country if i.source else "", i.source.sector if i.source else "",
+                        i.target.country if i.target else "", i.target.sector if i.target else "",
+                        i.location.name if i.location else "", i.location.country if i.location else "",
+                        i.num_mentions, i.num_sources, i.num_articles, i.first_seen, i.last_seen, i.killed,
+                        i.injured, i.abducted, i.confidence, i.status, i.title])
+    else:
+        for i in incs:
+            toll = ", ".join(f"{n} {k}" for k, n in (("killed", i.killed), ("injured", i.injured),
+                                                     ("abducted", i.abducted)) if n is not None)
+            print(f"{i.incident_id}  {i.date or '????-??-??'}  {i.code:<5} {_actor(i.source)} -> {_actor(i.target)}"
+                  f"  @ {_place(i.location)}  [{i.status}]")
+            print(f"    {i.num_mentions} mentions, {i.num_articles} reports, {i.num_sources} sources"
+                  f" ({i.first_seen} .. {i.last_seen})" + (f"; {toll}" if toll else "") + f"  {i.code_name or ''}")
+        print(f"{len(incs)} incidents", file=sys.stderr)
+    return 0
+
+
+def cmd_case(a):
+    """Show an incident's case: what happened, what followed, its status.
+    Example: eventwatch case inc-3f2a9c1e0b7d"""
+    c = api.case(a.id, db=a.db, as_of=a.as_of)
+    if a.format == "json":
+        print(json.dumps(c.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_case(c))
+    return 0
+
+
+def format_case(c) -> str:
+    """A case as a readable timeline: date, stage, who did what, the evidence sentence, the outlet."""
+    i = c.incident
+    outlet = {}
+    for s in c.sources:
+        outlet.setdefault(s["article_id"], s.get("agency") or s.get("title") or s["article_id"])
+    toll = ", ".join(f"{n} {k}" for k, n in (("killed", i.killed), ("injured", i.injured), ("abducted", i.abducted))
+                     if n is not None)
+    lines = [f"{i.title or i.incident_id}  ({i.incident_id})",
+             f"{i.num_mentions} mentions in {i.num_articles} reports from {i.num_sources} sources"
+             + (f"; {toll}" if toll else ""), ""]
+    for en in c.entries:
+        e = en.event
+        flag = "  UNMET" if en.unmet else ""
+        lines.append(f"{en.date or '????-??-??'}  {en.stage:<13} {_actor(e.source)} -> {_actor(e.target)}: "
+                     f"{e.code_name or e.code}{flag}")
+        lines.append(f"    \u201c{_shorten(e.sentence)}\u201d  ({outlet.get(e.article_id, e.article_id)})")
+    lines += ["", f"status: {c.status}"]
+    unmet = [en for en in c.entries if en.unmet]
+    if unmet:
+        lines.append("unmet pledges and demands:")
+        lines += [f"  {en.date}  {en.stage}: {_shorten(en.event.sentence, 100)}" for en in unmet]
+    return "\n".join(lines)
+
+
 def cmd_evaluate(a):
-    """Score extraction against a gold file. Example: eventwatch evaluate ../shared/eval/dev.jsonl"""
+    """Score extraction against gold files. Example: eventwatch evaluate samples/gold.jsonl samples/story/gold.jsonl"""
     report = api.evaluate(a.gold, errors_path=a.errors, n_process=a.workers)
     print(json.dumps(report.to_dict(), indent=2) if a.json else report.to_text())
     return 0
@@ -351,14 +443,17 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=["table", "json", "csv"], default="table")
     q.set_defaults(func=cmd_events)
 
-    q = sub.add_parser("export", help="write stored events to a file", description=cmd_export.__doc__)
+    q = sub.add_parser("export", help="write stored events or incidents to a file", description=cmd_export.__doc__)
     q.add_argument("path")
     q.add_argument("--format", choices=["csv", "parquet", "jsonl", "geojson", "gdelt"], default="csv",
                    help="csv/parquet: flat columns; jsonl: event records; geojson: points of located events; "
                         "gdelt: GDELT 2.0 event table (tab-separated)")
     q.add_argument("--header", action="store_true", help="gdelt: write a header line of column names")
+    q.add_argument("--what", choices=["events", "incidents"], default="events",
+                   help="incidents: csv, parquet or jsonl")
     _add_db(q)
     _add_filters(q)
+    _add_incident_filters(q)
     q.set_defaults(func=cmd_export)
 
     q = sub.add_parser("dyad", help="relations of two countries over time", description=cmd_dyad.__doc__)
@@ -373,8 +468,24 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--plot", metavar="FILE.png", help="also draw the relations as a PNG chart")
     q.set_defaults(func=cmd_dyad)
 
+    q = sub.add_parser("incidents", help="list incidents (events clustered across articles)",
+                       description=cmd_incidents.__doc__)
+    _add_db(q)
+    _add_filters(q)
+    _add_incident_filters(q)
+    q.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    q.add_argument("--rebuild", action="store_true", help="cluster every stored event again first")
+    q.set_defaults(func=cmd_incidents)
+
+    q = sub.add_parser("case", help="an incident's case: timeline, status, unmet pledges", description=cmd_case.__doc__)
+    q.add_argument("id", help="incident id (see `eventwatch incidents`)")
+    _add_db(q)
+    q.add_argument("--format", choices=["text", "json"], default="text")
+    q.add_argument("--as-of", help="flag pledges and demands unmet as of this date (default: today)")
+    q.set_defaults(func=cmd_case)
+
     q = sub.add_parser("evaluate", help="score extraction against a gold file", description=cmd_evaluate.__doc__)
-    q.add_argument("gold")
+    q.add_argument("gold", nargs="+", help="gold JSONL files, scored together")
     q.add_argument("--errors", help="write false positives and negatives to this JSONL file")
     q.add_argument("--workers", type=int, default=None)
     q.add_argument("--json", action="store_true")

@@ -55,6 +55,8 @@ ERRORS: dict[str, tuple[str, str]] = {
     "EW095": ("cannot write the plot {detail}", "check the folder exists and that you may write there; the file name should end in .png"),
     "EW096": ("matplotlib is not installed, so --plot cannot draw", "pip install matplotlib (eventwatch lists it as a dependency)"),
     "EW060": ("unknown CAMEO event code {value!r}", "use a 3- or 4-digit CAMEO v1.1b3 code as a string, e.g. '0234' or '190' (data/cameo.tsv lists them)"),
+    "EW080": ("no incident with id {value!r}", "list incident ids with `eventwatch incidents` (after an ingest; `eventwatch incidents --rebuild` if the database predates incidents)"),
+    "EW081": ("unknown export table {value!r}", "use --what events or --what incidents"),
     # REST API, keys and `eventwatch serve` (EW100-119)
     "EW100": ("this request needs an API key", "send 'Authorization: Bearer <token>' (or 'X-API-Key: <token>'); an admin creates one with `eventwatch keys create --role reader --name NAME`"),
     "EW101": ("the API key is unknown, malformed or revoked", "check the token (it is shown once, at `eventwatch keys create`); ask an admin for a new key"),

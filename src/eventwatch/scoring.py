@@ -11,6 +11,14 @@ target). Each gold event takes at most one prediction: candidate pairs are taken
 root before alternative root, then by sector agreement. Predictions that are negated or in
 ``reference`` mode are ignored; gold negated events are not recall targets, and a positive
 prediction of one is a false positive counted also as a negation error.
+
+Incidents: when gold events carry an ``"incident"`` label (the real-world happening they describe;
+the same label in two articles, or two gold files, is the same happening), the predictions are
+clustered (``clustering.cluster``, articles in gold-file order) and the report gives the B-cubed
+precision, recall and F1 of that clustering over the positive labelled gold events. A gold event takes
+the incident of the prediction it matched; a gold event that matched no prediction, or matched one that
+is not a mention (e.g. hypothetical), is a singleton of its own, so missed events lower recall, not
+precision.
 """
 from __future__ import annotations
 
@@ -18,7 +26,7 @@ import json
 import math
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import EventwatchError, error
@@ -141,6 +149,12 @@ class EvalReport:
     ignored_reference: int = 0
     errors: list[dict] = field(default_factory=list)
     mismatches: list[dict] = field(default_factory=list)  # matched, but sector, date or place differ
+    # incident clustering (B-cubed over the positive gold events with an "incident" label)
+    incident_events: int = 0
+    incident_matched: int = 0
+    gold_incidents: int = 0
+    bcubed: tuple[float, float, float] | None = None
+    bcubed_matched: tuple[float, float, float] | None = None  # over matched gold events only: the clustering alone
 
     @property
     def precision(self) -> float:
@@ -178,6 +192,13 @@ class EvalReport:
             "articles": self.articles, "gold_events": self.gold_events, "gold_negated": self.gold_negated,
             "predictions": self.predictions, "ignored_negated": self.ignored_negated,
             "ignored_reference": self.ignored_reference, "errors": len(self.errors),
+            "incidents": None if self.bcubed is None else {
+                "gold_events": self.incident_events, "matched": self.incident_matched,
+                "gold_incidents": self.gold_incidents, "bcubed_precision": round(self.bcubed[0], 4),
+                "bcubed_recall": round(self.bcubed[1], 4), "bcubed_f1": round(self.bcubed[2], 4),
+                "matched_bcubed_precision": round(self.bcubed_matched[0], 4),
+                "matched_bcubed_recall": round(self.bcubed_matched[1], 4),
+                "matched_bcubed_f1": round(self.bcubed_matched[2], 4)},
         }
 
     def to_text(self) -> str:
@@ -198,6 +219,13 @@ class EvalReport:
                   f"target sector accuracy: {self.target_sector}",
                   f"date accuracy:          {self.date}",
                   f"location accuracy:      {self.location}"]
+        if self.bcubed is not None:
+            p, r, f = self.bcubed
+            lines += ["", f"incidents: {self.incident_events} labelled gold events in {self.gold_incidents} incidents, "
+                          f"{self.incident_matched} matched; B-cubed precision {p:.3f}, recall {r:.3f}, F1 {f:.3f}"]
+            p, r, f = self.bcubed_matched
+            lines.append(f"  over the matched events only (the clustering alone): precision {p:.3f}, recall {r:.3f}, "
+                         f"F1 {f:.3f}")
         return "\n".join(lines)
 
     def write_errors(self, path: str, *, mismatches: bool = False) -> int:
@@ -323,6 +351,8 @@ def score(gold: list[dict], predicted: dict[str, list[Event]]) -> EvalReport:
     """
     rep = EvalReport()
     geo = _Geo()
+    labelled: list[tuple[str, Event | None]] = []  # (gold incident label, the prediction it matched)
+    all_preds: list[Event] = []
     for line, g in enumerate(gold, start=1):
         rep.articles += 1
         text, aid = g["text"], g["id"]
@@ -345,6 +375,11 @@ def score(gold: list[dict], predicted: dict[str, list[Event]]) -> EvalReport:
 
         matched = _greedy(positive, preds)
         used = {pj for _, pj in matched}
+        match_of = {gi: preds[pj][0] for gi, pj in matched}
+        for gi, x in enumerate(positive):
+            if x.ev.get("incident"):
+                labelled.append((str(x.ev["incident"]), match_of.get(gi)))
+        all_preds += [e for e in predicted.get(aid) or []]
         for gi, pj in matched:
             _score_match(rep, aid, positive[gi], preds[pj][0], geo)
         rest = [pj for pj in range(len(preds)) if pj not in used]
@@ -373,7 +408,48 @@ def score(gold: list[dict], predicted: dict[str, list[Event]]) -> EvalReport:
             rep._count(x.root, "fn")
             rep.errors.append({"kind": "fn", "article_id": aid, "sentence": x.ev.get("sentence"),
                                "gold": x.ev, "why": _why_fn(x, preds)})
+    if labelled:
+        _score_incidents(rep, labelled, all_preds)
     return rep
+
+
+def _score_incidents(rep: EvalReport, labelled: list[tuple[str, Event | None]], preds: list[Event]) -> None:
+    from .clustering import cluster
+
+    # cluster every prediction (ids make each one traceable through the clustering)
+    tagged = [replace(e, event_id=f"p{k}") for k, e in enumerate(preds)]
+    key = {id(e): f"p{k}" for k, e in enumerate(preds)}
+    incident_of = {}
+    for inc, mentions in cluster(tagged):
+        for m in mentions:
+            incident_of[m.event_id] = inc.incident_id
+    pred_labels = []
+    for k, (_, e) in enumerate(labelled):
+        inc = incident_of.get(key.get(id(e), "")) if e is not None else None
+        pred_labels.append(inc if inc is not None else f"singleton:{k}")
+    rep.incident_events = len(labelled)
+    rep.incident_matched = sum(e is not None for _, e in labelled)
+    rep.gold_incidents = len({g for g, _ in labelled})
+    rep.bcubed = bcubed([g for g, _ in labelled], pred_labels)
+    kept = [k for k, (_, e) in enumerate(labelled) if e is not None]
+    rep.bcubed_matched = bcubed([labelled[k][0] for k in kept], [pred_labels[k] for k in kept])
+
+
+def bcubed(gold: list[str], predicted: list[str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of a clustering: item k is in gold cluster ``gold[k]`` and in
+    predicted cluster ``predicted[k]``.
+
+    >>> bcubed(["a", "a", "b"], ["x", "x", "x"])
+    (0.5555555555555555, 1.0, 0.7142857142857143)
+    """
+    n = len(gold)
+    if n == 0:
+        return 0.0, 0.0, 0.0
+    pairs = Counter(zip(gold, predicted))
+    g_size, p_size = Counter(gold), Counter(predicted)
+    p = sum(pairs[(gold[k], predicted[k])] / p_size[predicted[k]] for k in range(n)) / n
+    r = sum(pairs[(gold[k], predicted[k])] / g_size[gold[k]] for k in range(n)) / n
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def _score_match(rep: EvalReport, aid: str, g: _Gold, e: Event, geo: "_Geo") -> None:

@@ -20,11 +20,13 @@ raise ``error("EW104", kind=..., id=...)`` for a missing item.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
+import weakref
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any, Generic, Iterator, Literal, TypeVar
+from typing import Any, AsyncIterator, Generic, Iterator, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -348,12 +350,21 @@ class ServerState:
         self.settings = settings
         self.write_lock = threading.Lock()  # one writer at a time; readers never wait for it
         self._cursor_lock = threading.Lock()
+        self._slots: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # event loop -> its semaphore
         # list totals by filter, valid until the next write: paging through one filter (and many
         # dashboards on the same view) costs one count. This process is the file's only writer
         # while it serves, so every change goes through writing() and clears them.
         self.generation = 0
         self._totals: dict = {}
         self._totals_lock = threading.Lock()
+
+    def slots(self) -> asyncio.Semaphore:
+        """The read slots of the running event loop (uvicorn runs one; each test client its own)."""
+        loop = asyncio.get_running_loop()
+        sem = self._slots.get(loop)
+        if sem is None:
+            sem = self._slots[loop] = asyncio.Semaphore(max(1, self.settings.api_db_slots))
+        return sem
 
     def cursor(self) -> Store:
         with self._cursor_lock:
@@ -390,7 +401,22 @@ def _state(request: Request) -> ServerState:
     return request.app.state.eventwatch
 
 
-def get_store(request: Request) -> Iterator[Store]:
+async def db_slot(request: Request) -> AsyncIterator[None]:
+    """A GET waits here for one of ``api_db_slots`` slots before it touches the database.
+
+    DuckDB already spreads one query over every core: running more at once only makes them all
+    finish late together, while with slots most requests finish early. The wait is on the event
+    loop, not in a worker thread, so waiting requests never hold the threads that finishing
+    ones need. Writes (ingest) do not take a read slot.
+    """
+    if request.method != "GET":
+        yield
+        return
+    async with _state(request).slots():
+        yield
+
+
+def get_store(request: Request, _slot: None = Depends(db_slot)) -> Iterator[Store]:
     """The store over a cursor of its own, for one request."""
     view = _state(request).cursor()
     try:

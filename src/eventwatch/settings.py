@@ -23,6 +23,10 @@ class Settings:
     port: int = 8000  # `eventwatch serve` port
     key: str = ""  # API key that `eventwatch ingest --via` sends (EVENTWATCH_KEY)
     api_max_batch: int = 1000  # most articles one POST /api/v1/ingest may carry
+    api_db_slots: int = max(2, os.cpu_count() or 2)  # GET requests querying the database at once
+    link_threshold: float = 0.5  # least cases.link_score for a reference or follow-up to join an incident's case
+    case_days: int = 365  # a reference or follow-up is linked to incidents at most this long before its report
+    unmet_days: int = 30  # a pledge or demand with no matching follow-up after this long is flagged unmet
     # the dashboard's map draws country outlines from its own files; a tile layer is opt-in because
     # it makes every viewer's browser fetch from that server (its origin is added to the CSP)
     tile_url: str = ""  # e.g. https://tile.example.org/{z}/{x}/{y}.png (EVENTWATCH_TILE_URL)

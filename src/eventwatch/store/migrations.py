@@ -47,6 +47,38 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         """INSERT INTO article_sources
             SELECT id, id, agency, title, url, published, source_path, 1.0, ingested_at FROM articles""",
     ]),
+    (3, [
+        # incidents: one real-world event clustered from its mentions (flat columns like events), with
+        # the date window clustering compares against (date_lo..date_hi) and its creation order (seq)
+        """CREATE TABLE incidents (
+            incident_id VARCHAR PRIMARY KEY, code VARCHAR, root VARCHAR, quad_class INTEGER, goldstein DOUBLE,
+            code_name VARCHAR,
+            source_text VARCHAR, source_name VARCHAR, source_country VARCHAR, source_sector VARCHAR,
+            source_code VARCHAR,
+            target_text VARCHAR, target_name VARCHAR, target_country VARCHAR, target_sector VARCHAR,
+            target_code VARCHAR,
+            date DATE, date_precision VARCHAR,
+            location_name VARCHAR, location_country VARCHAR, location_admin1 VARCHAR,
+            location_admin2 VARCHAR, location_lat DOUBLE, location_lon DOUBLE, location_precision VARCHAR,
+            location_geonameid BIGINT,
+            num_mentions INTEGER, num_sources INTEGER, num_articles INTEGER, first_seen DATE, last_seen DATE,
+            killed INTEGER, injured INTEGER, abducted INTEGER, confidence DOUBLE, status VARCHAR, title VARCHAR,
+            seq BIGINT, date_lo DATE, date_hi DATE, date_day BOOLEAN,
+            killed_article VARCHAR, injured_article VARCHAR, abducted_article VARCHAR,
+            updated_at TIMESTAMP)""",
+        "CREATE INDEX incidents_date ON incidents (date)",
+        "CREATE INDEX incidents_window ON incidents (date_lo, date_hi)",
+        "CREATE INDEX incidents_place ON incidents (location_country, location_lat, location_lon)",
+        "CREATE INDEX incidents_dyad ON incidents (source_country, target_country)",
+        # role: mention | reference | followup; stage: report, reference, condemnation, arrest, ...
+        """CREATE TABLE incident_events (
+            incident_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL, article_id VARCHAR NOT NULL,
+            role VARCHAR NOT NULL, stage VARCHAR, link_score DOUBLE,
+            PRIMARY KEY (incident_id, event_id, role))""",
+        "CREATE INDEX incident_events_incident ON incident_events (incident_id)",
+        "CREATE INDEX incident_events_event ON incident_events (event_id)",
+        "CREATE INDEX incident_events_article ON incident_events (article_id)",
+    ]),
     (4, [
         # API keys of the REST API: only a salted hash of each token is kept (store/keys.py)
         """CREATE TABLE api_keys (
