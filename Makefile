@@ -26,7 +26,7 @@ $(WEB_BUILT): web/package.json web/package-lock.json web/build.mjs $(shell find 
 demo: $(VENV)/.installed web
 	rm -f $(DEMO_DB)
 	$(VENV)/bin/eventwatch assets import samples/assets.geojson --db $(DEMO_DB)
-	$(VENV)/bin/eventwatch ingest samples/articles --db $(DEMO_DB)
+	$(VENV)/bin/eventwatch ingest samples/articles samples/story --db $(DEMO_DB)
 	$(VENV)/bin/eventwatch summary --db $(DEMO_DB) --examples 8
 	$(VENV)/bin/eventwatch demo --db $(DEMO_DB) --port $(PORT)
 

@@ -473,14 +473,17 @@ def serve(*, db: str | None = None, host: str | None = None, port: int | None = 
 DEMO_KEY_NAME = "demo dashboard"
 
 
-def demo(paths: Iterable[str | Path] = ("samples/articles",), *, db: str | None = "demo.duckdb",
+DEMO_CORPUS = ("samples/articles", "samples/story")  # the samples, and the story of one case to its verdict
+
+
+def demo(paths: Iterable[str | Path] | None = None, *, db: str | None = "demo.duckdb",
          assets: str | Path | None = "samples/assets.geojson", host: str | None = None,
          port: int | None = None, serve_it: bool = True, out: Callable[[str], None] = print) -> dict:
-    """Ingest the sample corpus into ``db`` (idempotent: stored articles are skipped), with the
-    sample assets watched (imported first when the database has none, so ingest raises their
-    alerts), make a fresh analyst key for the dashboard's writes, then serve the dashboard with
-    open reads on this machine and print its URL. Returns ``{"url", "key", "report"}`` (after
-    the server stops, or at once with ``serve_it=False``).
+    """Ingest the sample corpora (``DEMO_CORPUS``, or ``paths``) into ``db`` (idempotent: stored
+    articles are skipped), with the sample assets watched (imported first when the database has
+    none, so ingest raises their alerts), make a fresh analyst key for the dashboard's writes,
+    then serve the dashboard with open reads on this machine and print its URL. Returns
+    ``{"url", "key", "report"}`` (after the server stops, or at once with ``serve_it=False``).
 
     >>> eventwatch.demo(db="demo.duckdb")   # Dashboard: http://127.0.0.1:8000/
     """
@@ -488,6 +491,8 @@ def demo(paths: Iterable[str | Path] = ("samples/articles",), *, db: str | None 
     from .web import is_built
 
     s = _settings(db, host=host, port=port)
+    if paths is None:
+        paths = [p for p in DEMO_CORPUS if Path(p).is_dir()]
     if assets and Path(assets).is_file():
         with Store(s.db) as store:
             have_assets = bool(store.assets())

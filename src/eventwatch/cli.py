@@ -283,7 +283,7 @@ def cmd_serve(a):
 
 def cmd_demo(a):
     """Ingest the samples and serve the dashboard over them. Example: eventwatch demo --port 8000"""
-    api.demo(a.paths or ["samples/articles"], db=a.db or "demo.duckdb", host=a.host, port=a.port,
+    api.demo(a.paths or None, db=a.db or "demo.duckdb", host=a.host, port=a.port,
              serve_it=not a.no_serve)
     return 0
 
@@ -507,7 +507,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("demo", help="ingest the sample articles and serve the dashboard over them",
                        description=cmd_demo.__doc__)
-    q.add_argument("paths", nargs="*", help="files or folders to ingest (default: samples/articles)")
+    q.add_argument("paths", nargs="*", help="files or folders to ingest (default: samples/articles and samples/story)")
     q.add_argument("--db", help="DuckDB file (default: demo.duckdb)")
     q.add_argument("--host", default=None, help="address to bind (default: 127.0.0.1)")
     q.add_argument("--port", type=int, default=None, help="port (default: 8000)")
