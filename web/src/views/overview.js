@@ -18,7 +18,7 @@ function makeQuery(query) {
 }
 
 /** Which list feeds the map: incidents when this server has any, else events. */
-async function chooseSource(query, filters, signal) {
+async function chooseSource(query, signal) {
   if (query.show === "events") return { kind: "events", why: null };
   try {
     const any = await get("/incidents", { limit: 1 }, { signal });
@@ -71,7 +71,7 @@ function eventMarkers(items) {
 
 export async function render(main, { query, signal, onCleanup }) {
   const filters = apiFilters(query);
-  const source = await chooseSource(query, filters, signal);
+  const source = await chooseSource(query, signal);
   const kind = source.kind;
 
   const showToggle = h("div", { className: "segmented", role: "group", "aria-label": "Show" },
