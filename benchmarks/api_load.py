@@ -37,6 +37,7 @@ COUNTRIES = ["PAK", "IND", "AFG", "CHN", "USA", "IRN", "BGD", "NGA", "KEN", "SOM
 CODES = ["010", "020", "036", "040", "042", "043", "051", "057", "061", "071", "090", "111", "112", "114",
          "120", "130", "138", "141", "150", "163", "173", "180", "183", "186", "190", "193", "194", "195"]
 SECTORS = ["GOV", "MIL", "COP", "REB", "CVL", "BUS", "IGO"]
+LAYOUT = 2  # of the synthetic database: a cached one of another layout is built again
 
 
 def _sql_list(values: list[str]) -> str:
@@ -53,8 +54,8 @@ def build_db(path: str, n_events: int) -> tuple[str, str]:
     tokens_file = Path(path + ".tokens.json")
     if Path(path).exists() and tokens_file.exists():
         with Store(path, read_only=True) as s:
-            if s.count_events(include_negated=True) == n_events:
-                t = json.loads(tokens_file.read_text())
+            t = json.loads(tokens_file.read_text())
+            if s.count_events(include_negated=True) == n_events and t.get("layout") == LAYOUT:
                 print(f"reusing {path} ({n_events:,} events)", file=sys.stderr)
                 return t["reader"], t["analyst"]
     for p in (path, path + ".wal", str(tokens_file)):
@@ -87,10 +88,24 @@ def build_db(path: str, n_events: int) -> tuple[str, str]:
                    'syn' || (i // 4) || ':' || (i % 4) || ':0',
                    DATE '2020-01-01' + CAST((i // 4) % 1800 AS INTEGER)
             FROM range({n_events}) t(i)""")
+        if s._has_table("incidents"):  # one incident per article's events, where the store has incidents
+            s.con.execute(f"""
+                INSERT INTO incidents (incident_id, code, root, quad_class, goldstein, source_text, source_country,
+                    source_sector, target_text, target_country, date, date_precision, num_mentions, num_sources,
+                    num_articles, first_seen, last_seen, confidence, status, title, seq, date_lo, date_hi,
+                    date_day, updated_at)
+                SELECT 'inc-syn' || j, {k}[1 + (j % {nk})], substr({k}[1 + (j % {nk})], 1, 2), 1 + (j % 4),
+                       ((j % 21) - 10)::DOUBLE, 'forces', {c}[1 + (j % {nc})], {sec}[1 + (j % {ns})], 'a group',
+                       {c}[1 + ((j * 7 + 3) % {nc})], DATE '2020-01-01' + CAST(j % 1800 AS INTEGER), 'day',
+                       1 + j % 5, 1 + j % 3, 1 + j % 4, DATE '2020-01-01' + CAST(j % 1800 AS INTEGER),
+                       DATE '2020-01-01' + CAST(j % 1800 AS INTEGER), 0.7, 'open', 'Synthetic incident ' || j, j,
+                       DATE '2020-01-01' + CAST(j % 1800 AS INTEGER), DATE '2020-01-01' + CAST(j % 1800 AS INTEGER),
+                       true, now()
+                FROM range({n_articles}) t(j)""")
         s.con.execute("CHECKPOINT")
         reader = s.create_key("bench reader", "reader")[1]
         analyst = s.create_key("bench analyst", "analyst")[1]
-    tokens_file.write_text(json.dumps({"reader": reader, "analyst": analyst}))
+    tokens_file.write_text(json.dumps({"reader": reader, "analyst": analyst, "layout": LAYOUT}))
     print(f"built {path}: {n_events:,} events in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     return reader, analyst
 

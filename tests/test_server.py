@@ -706,3 +706,44 @@ def test_many_requests_on_one_event_loop_share_the_read_slots_without_deadlock(s
 
     codes, sizes = asyncio.run(burst())
     assert codes == [200] * 60 and sizes == [1 + i % 5 for i in range(60)]
+
+
+# ---- incidents and cases ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def clustered(store, keys):
+    from eventwatch.clustering import rebuild_store
+
+    assert rebuild_store(store, settings=Settings.load()) == 4
+    return Client(create_app(store), headers=auth(keys["reader"]))
+
+
+def test_incidents_list_filters_and_one_incident(clustered, store):
+    body = clustered.get("/api/v1/incidents").json()
+    assert body["total"] == 4 and [i["incident_id"] for i in body["items"]] == \
+        [i.incident_id for i in store.incidents(limit=100)]
+    assert body["items"][0] == store.incidents(limit=1)[0].to_dict()
+    afg = clustered.get("/api/v1/incidents", params={"country": "AFG"}).json()
+    assert afg["total"] == 1 and afg["items"][0]["source"]["country"] == "AFG"
+    dy = clustered.get("/api/v1/incidents", params={"dyad": "PAK,IND", "order": "-date", "limit": 1}).json()
+    assert dy["total"] == 3 and len(dy["items"]) == 1 and dy["items"][0]["date"] == "2024-03-06"
+    assert clustered.get("/api/v1/incidents", params={"status": "convicted"}).json()["total"] == 0
+    assert clustered.get("/api/v1/incidents", params={"min_mentions": 2}).json()["total"] == 0
+    for params, status in [({"status": "solved"}, 422), ({"order": "size"}, 422), ({"min_mentions": 0}, 422),
+                           ({"since": "2024-13-01"}, 400), ({"limit": 1001}, 422)]:
+        assert clustered.get("/api/v1/incidents", params=params).status_code == status, params
+    iid = body["items"][0]["incident_id"]
+    assert clustered.get(f"/api/v1/incidents/{iid}").json() == store.incident(iid).to_dict()
+    r = clustered.get("/api/v1/incidents/inc-000000000000")
+    assert r.status_code == 404 and r.json()["code"] == "EW080"
+
+
+def test_case_of_an_incident(clustered, store):
+    kotli = next(i for i in store.incidents() if i.code == "194")
+    body = clustered.get(f"/api/v1/cases/{kotli.incident_id}", params={"as_of": "2024-06-01"}).json()
+    assert body["incident"]["incident_id"] == kotli.incident_id and body["status"] == "open"
+    assert [e["event"]["event_id"] for e in body["entries"]] == \
+        [e.event.event_id for e in store.case(kotli.incident_id).entries]
+    assert body["entries"][0]["event"]["sentence"].startswith("Indian troops shelled")
+    assert clustered.get("/api/v1/cases/inc-000000000000").status_code == 404
+    assert clustered.get(f"/api/v1/cases/{kotli.incident_id}", params={"as_of": "soon"}).status_code == 400

@@ -56,7 +56,7 @@ ORDERS = ("date", "-date", "article", "confidence")
 STATUS = {"EW100": 401, "EW101": 401, "EW102": 403, "EW103": 400, "EW104": 404, "EW105": 422, "EW106": 404,
           "EW107": 405, "EW112": 413, "EW113": 500, "EW030": 503, "EW108": 503, "EW031": 500, "EW032": 500,
           "EW033": 500, "EW034": 500, "EW012": 500, "EW020": 500, "EW021": 500, "EW050": 500,
-          "EW135": 409, "EW137": 404, "EW139": 404, "EW140": 409, "EW138": 500, "EW144": 500}
+          "EW080": 404, "EW135": 409, "EW137": 404, "EW139": 404, "EW140": 409, "EW138": 500, "EW144": 500}
 
 
 def status_of(code: str) -> int:
@@ -241,6 +241,48 @@ class KeyIn(BaseModel):
 class NewKeyOut(BaseModel):
     key: KeyOut
     token: str = Field(description="shown once: send it as 'Authorization: Bearer <token>'")
+
+
+class IncidentOut(_Open):
+    """One incident (``Incident.to_dict``): a real-world event clustered from its mentions."""
+    incident_id: str
+    code: str | None = None
+    root: str | None = None
+    quad_class: int | None = None
+    goldstein: float | None = None
+    code_name: str | None = None
+    source: ActorOut | None = None
+    target: ActorOut | None = None
+    date: str | None = None
+    date_precision: str | None = None
+    location: PlaceOut | None = None
+    num_mentions: int | None = None
+    num_sources: int | None = None
+    num_articles: int | None = None
+    first_seen: str | None = None
+    last_seen: str | None = None
+    killed: int | None = None
+    injured: int | None = None
+    abducted: int | None = None
+    confidence: float | None = None
+    status: str | None = None
+    title: str | None = None
+
+
+class CaseEntryOut(_Open):
+    incident_id: str
+    stage: str | None = None
+    date: str | None = None
+    unmet: bool = False
+    event: EventOut
+
+
+class CaseOut(_Open):
+    """An incident followed from the attack to justice (``Case.to_dict``)."""
+    incident: IncidentOut
+    status: str | None = None
+    entries: list[CaseEntryOut]
+    sources: list[dict[str, Any]]
 
 
 class DyadOut(_Open):
@@ -667,9 +709,50 @@ def build_router() -> APIRouter:
         with _state(request).writing():
             return store.revoke_key(key_id)
 
+    _incident_routes(r)
     _relation_routes(r)
     _watch_routes(r)
     return r
+
+
+def _incident_routes(r: APIRouter) -> None:
+    @r.get("/incidents", response_model=Page[IncidentOut], dependencies=[READ], tags=["incidents"],
+           summary="Incidents (events clustered across reports) matching every given filter")
+    def incidents(request: Request, common: dict = Depends(common_filters),
+                  status: Literal["open", "arrested", "charged", "convicted"] | None = Query(
+                      None, description="case status"),
+                  min_mentions: int | None = Query(None, ge=1, le=10**6, description="at least this many mentions"),
+                  order: Literal["date", "-date", "mentions", "updated", "confidence"] = Query("date"),
+                  p: PageParams = Depends(page_params), store: Store = Depends(get_store)):
+        f = dict(common)
+        if status:
+            f["status"] = status
+        if min_mentions:
+            f["min_mentions"] = min_mentions
+        items = [i.to_dict() for i in store.incidents(**f, limit=p.limit, offset=p.offset, order=order)]
+        return page(items, _state(request).total("incidents", f, lambda: store.count_incidents(**f)), p)
+
+    @r.get("/incidents/{incident_id}", response_model=IncidentOut, dependencies=[READ], tags=["incidents"],
+           responses=NOT_FOUND, summary="One incident")
+    def incident(incident_id: str, store: Store = Depends(get_store)):
+        i = store.incident(incident_id)
+        if i is None:
+            raise error("EW080", value=incident_id)
+        return i.to_dict()
+
+    @r.get("/cases/{incident_id}", response_model=CaseOut, dependencies=[READ], tags=["incidents"],
+           responses=NOT_FOUND, summary="An incident's case: its mentions, references and follow-ups in time order")
+    def case(request: Request, incident_id: str,
+             as_of: str | None = Query(None, description="flag pledges and demands unmet as of this date (default: today)"),
+             store: Store = Depends(get_store)):
+        import datetime as dt
+
+        from .clustering import flag_unmet
+
+        day = _date_or_400(as_of, "as_of") if as_of else dt.date.today().isoformat()
+        c = store.case(incident_id)
+        flag_unmet(c.entries, days=_state(request).settings.unmet_days, as_of=day)
+        return c.to_dict()
 
 
 def _relation_routes(r: APIRouter) -> None:
