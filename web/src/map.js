@@ -117,9 +117,11 @@ export function createMap(el) {
         pts.push([m.lat, m.lon]);
       }
       bounds = pts.length ? L.latLngBounds(pts) : null;
-      if (fit && bounds) map.fitBounds(bounds.pad(0.3), { maxZoom: 6 });
+      // no animation: a view left mid-animation would make Leaflet act on a removed map
+      if (fit && bounds) map.fitBounds(bounds.pad(0.3), { maxZoom: 6, animate: false });
     },
     destroy() {
+      map.stop();
       map.remove();
     },
   };

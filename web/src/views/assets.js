@@ -146,7 +146,7 @@ export async function render(main, { query, signal, onCleanup }) {
       .bindTooltip(h("span", {}, a.name)).addTo(layer);
     pts.push(p);
   }
-  if (pts.length) map.map.fitBounds(L.latLngBounds(pts).pad(0.5), { maxZoom: 8 });
+  if (pts.length) map.map.fitBounds(L.latLngBounds(pts).pad(0.5), { maxZoom: 8, animate: false });
 
   const score = (id) => (risk.has(id) ? risk.get(id).score : -1);
   const rows = [...assets].sort((x, y) => score(y.asset_id) - score(x.asset_id) || x.name.localeCompare(y.name));
