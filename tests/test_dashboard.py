@@ -238,6 +238,10 @@ def test_case_view(page, served):
     page.goto(served.url + "/#/")
     page.wait_for_selector("path.ew-marker", timeout=20000)
     assert page.locator(".segmented a.active").inner_text() == "Incidents"
+    page.locator("path.ew-marker").last.click(force=True)  # the smallest, drawn on top
+    page.locator(".leaflet-popup-content a", has_text="Open the case").click()
+    page.wait_for_selector(".case-timeline li")
+    assert page.evaluate("location.hash").startswith("#/case/inc-")
     # a case whose suspects were arrested (the Karachi bombing sample reports the arrests)
     page.goto(served.url + "/#/cases?status=arrested")
     page.wait_for_selector("table.incidents tbody tr a")
