@@ -24,6 +24,7 @@ import os
 import random
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -49,15 +50,19 @@ def build_db(path: str, n_events: int) -> tuple[str, str]:
 
     Reused when a database of that size is already there (the tokens are kept beside it).
     """
+    from eventwatch.errors import EventwatchError
     from eventwatch.store import EVENT_COLUMNS, Store
 
     tokens_file = Path(path + ".tokens.json")
     if Path(path).exists() and tokens_file.exists():
-        with Store(path, read_only=True) as s:
-            t = json.loads(tokens_file.read_text())
-            if s.count_events(include_negated=True) == n_events and t.get("layout") == LAYOUT:
-                print(f"reusing {path} ({n_events:,} events)", file=sys.stderr)
-                return t["reader"], t["analyst"]
+        try:
+            with Store(path, read_only=True) as s:
+                t = json.loads(tokens_file.read_text())
+                if s.count_events(include_negated=True) == n_events and t.get("layout") == LAYOUT:
+                    print(f"reusing {path} ({n_events:,} events)", file=sys.stderr)
+                    return t["reader"], t["analyst"]
+        except EventwatchError as exc:  # written by another version of the schema: build it again
+            print(f"rebuilding {path}: {exc}", file=sys.stderr)
     for p in (path, path + ".wal", str(tokens_file)):
         if os.path.exists(p):
             os.remove(p)
@@ -175,11 +180,19 @@ async def run_phase(base: str, token: str, queries: list[tuple[str, dict]], clie
     ingest_lat: list[float] = []
     ingest_err = 0
     headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=clients + 2, max_keepalive_connections=clients + 2)
     deadline = time.perf_counter() + seconds
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as client:
-        async def reader(seed: int):
-            rnd = random.Random(seed)
+
+    tls = ssl.create_default_context()  # built once: each client would otherwise load the CA bundle
+
+    def connection():
+        # one client (one kept-alive connection) per simulated user: a single pool shared by
+        # hundreds of tasks costs the load generator more than the server
+        return httpx.AsyncClient(base_url=base, headers=headers, timeout=120, verify=tls,
+                                 limits=httpx.Limits(max_connections=1, max_keepalive_connections=1))
+
+    async def reader(seed: int):
+        rnd = random.Random(seed)
+        async with connection() as client:
             while time.perf_counter() < deadline:
                 path, params = rnd.choice(queries)(rnd)
                 t0 = time.perf_counter()
@@ -193,10 +206,11 @@ async def run_phase(base: str, token: str, queries: list[tuple[str, dict]], clie
                 if not ok:
                     errors[key] = errors.get(key, 0) + 1
 
-        async def ingester():
-            nonlocal ingest_err
-            i = 0
-            h = {"Authorization": f"Bearer {ingest_token}"}
+    async def ingester():
+        nonlocal ingest_err
+        i = 0
+        h = {"Authorization": f"Bearer {ingest_token}"}
+        async with connection() as client:
             while time.perf_counter() < deadline:
                 a = articles[i % len(articles)]
                 i += 1
@@ -211,12 +225,12 @@ async def run_phase(base: str, token: str, queries: list[tuple[str, dict]], clie
                     ingest_err += 1
                 ingest_lat.append(time.perf_counter() - t0)
 
-        t_start = time.perf_counter()
-        tasks = [reader(s) for s in range(clients)]
-        if ingest_token:
-            tasks.append(ingester())
-        await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - t_start
+    t_start = time.perf_counter()
+    tasks = [reader(s) for s in range(clients)]
+    if ingest_token:
+        tasks.append(ingester())
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - t_start
     out = {"requests": len(latencies), "rps": len(latencies) / elapsed, "errors": sum(errors.values()),
            "error_kinds": errors, "p50_ms": _pct(latencies, 50), "p99_ms": _pct(latencies, 99)}
     if ingest_token:

@@ -747,3 +747,24 @@ def test_case_of_an_incident(clustered, store):
     assert body["entries"][0]["event"]["sentence"].startswith("Indian troops shelled")
     assert clustered.get("/api/v1/cases/inc-000000000000").status_code == 404
     assert clustered.get(f"/api/v1/cases/{kotli.incident_id}", params={"as_of": "soon"}).status_code == 400
+
+
+def test_a_migration_numbered_below_the_highest_is_still_applied(tmp_path, monkeypatch):
+    # features reserve migration numbers and may land in any order: a file at 1, 2 and 4 gets 3 later
+    import eventwatch.store.base as base
+    from eventwatch.store.migrations import MIGRATIONS
+
+    db = str(tmp_path / "gap.duckdb")
+    without_3 = [m for m in MIGRATIONS if m[0] != 3]
+    monkeypatch.setattr(base, "MIGRATIONS", without_3)
+    with Store(db) as s:
+        s.create_key("early", "reader")
+        assert not s._has_table("incidents")
+    monkeypatch.setattr(base, "MIGRATIONS", MIGRATIONS)
+    with pytest.raises(EventwatchError) as exc:
+        Store(db, read_only=True)
+    assert exc.value.code == "EW033" and "without migration 3" in str(exc.value)
+    with Store(db) as s:
+        assert s._has_table("incidents") and [k["name"] for k in s.keys()] == ["early"]
+        versions = [v for (v,) in s.con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()]
+    assert versions == sorted(v for v, _ in MIGRATIONS)

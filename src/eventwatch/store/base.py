@@ -86,7 +86,9 @@ class StoreBase:
         if not missing:
             return
         if self.read_only:
-            raise error("EW033", path=self.path, db=self.path, found=found, known=SCHEMA_VERSION)
+            gaps = [str(v) for v, _ in missing if v < found]
+            shown = f"{found} without migration {', '.join(gaps)}" if gaps else found
+            raise error("EW033", path=self.path, db=self.path, found=shown, known=SCHEMA_VERSION)
         self.con.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
                          "version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)")
         for version, statements in missing:
