@@ -195,6 +195,23 @@ def test_filters_narrow_the_map_and_list(page, served):
     assert page.problems == []
 
 
+def test_a_timeline_bar_filters_to_its_period(page, served):
+    page.goto(served.url + "/#/?show=events")
+    page.wait_for_selector("table.events tbody tr")
+    box = page.locator("canvas#timeline").bounding_box()
+    for pct in range(3, 100, 2):  # along the chart until a bar is hit
+        page.mouse.click(box["x"] + box["width"] * pct / 100, box["y"] + box["height"] * 0.6)
+        if "since=" in page.evaluate("location.hash"):
+            break
+    query = dict(x.split("=") for x in page.evaluate("location.hash").split("?")[1].split("&"))
+    assert query["since"] <= query["until"]
+    page.wait_for_selector("table.events tbody tr")
+    assert page.input_value("input[name=since]") == query["since"]
+    for d in page.locator("table.events tbody tr td:first-child").all_inner_texts():
+        assert query["since"] <= d <= query["until"]
+    assert page.problems == []
+
+
 def test_article_text_with_markup_is_shown_as_text(page, served):
     page.goto(f"{served.url}/#/article/{served.xss.id}")
     page.wait_for_selector(".article-text mark.ev")
