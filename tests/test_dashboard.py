@@ -364,3 +364,25 @@ def test_a_server_without_open_reads_asks_for_the_key(browser, served):
         pg.close()
     finally:
         stop()
+
+
+def test_an_empty_database_says_how_to_fill_it(browser, served, tmp_path):
+    from eventwatch.server import create_app
+
+    stop, url = _start(create_app(str(tmp_path / "empty.duckdb"), open_reads=True))
+    try:
+        pg = browser.new_page()
+        problems = []
+        pg.on("pageerror", lambda e: problems.append(str(e)))
+        pg.goto(url + "/#/")
+        pg.wait_for_selector(".listbox .notice")
+        assert "eventwatch ingest" in pg.locator(".listbox .notice").inner_text()
+        assert "No incidents have been built" in pg.locator("#view > .notice").inner_text()
+        assert pg.locator("path.ew-marker").count() == 0
+        pg.goto(url + "/#/alerts")
+        pg.wait_for_selector("#view .notice")
+        assert pg.locator("#view .notice").inner_text() == "No new alerts."
+        pg.close()
+        assert problems == []
+    finally:
+        stop()

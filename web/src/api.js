@@ -1,5 +1,6 @@
 // The REST API client: every request of the dashboard goes through here, to the same origin.
-const BASE = "/api/v1";
+// relative, so that a dashboard served under a path prefix (behind a proxy) finds its API
+const BASE = "api/v1";
 const KEY_STORE = "eventwatch.apiKey";
 
 /** An error answered by the server: {ok:false, error, code, status, hint} or a plain HTTP error. */

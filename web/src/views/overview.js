@@ -141,7 +141,8 @@ export async function render(main, { query, signal, onCleanup }) {
         h("h2", {}, `${kind === "incidents" ? "Incidents" : "Events"} (${page.total})`),
         orderSelect(kind, order, (o) => go({ ...query, order: o === "-date" ? "" : o, offset: "" }))),
       page.items.length ? (kind === "incidents" ? incidentsTable(page.items) : eventsTable(page.items))
-        : notice("info", "Nothing matches these filters."),
+        : notice("info", Object.keys(filters).length ? "Nothing matches these filters."
+          : `No ${kind} are stored yet: ingest articles with \`eventwatch ingest FILES --db DB\` (or POST /api/v1/ingest).`),
       pager({ total: page.total, limit: PAGE, offset }, (o) => go({ ...query, offset: o || "" })),
     );
   } catch (e) {
