@@ -330,6 +330,8 @@ def test_assets_view(page, served):
 
 
 def test_dyad_view(page, served):
+    import httpx
+
     page.goto(served.url + "/#/dyad/CHN/PAK")
     page.wait_for_selector("table.events tbody tr")
     assert page.locator("canvas#dyad-chart").bounding_box()["height"] > 100
@@ -338,6 +340,21 @@ def test_dyad_view(page, served):
         pair = {cells.nth(1).inner_text()[:3], cells.nth(3).inner_text()[:3]}
         assert pair == {"CHN", "PAK"}
     _shot(page, served, "dyad")
+    if served.serves("/api/v1/dyads/CHN/PAK"):
+        assert page.locator("h1").inner_text() == "China ↔ Pakistan"
+        assert page.locator("table.totals tbody tr").count() == 3  # each direction and both
+        # a period clicked in the chart lists exactly the events the report counted in it
+        box = page.locator("canvas#dyad-chart").bounding_box()
+        for pct in range(3, 100, 2):
+            page.mouse.click(box["x"] + box["width"] * pct / 100, box["y"] + box["height"] * 0.35)
+            if "period=" in page.evaluate("location.hash"):
+                break
+        label = page.evaluate("location.hash").split("period=")[1].split("&")[0]
+        report = httpx.get(f"{served.url}/api/v1/dyads/CHN/PAK", headers={"Authorization": f"Bearer {served.token}"}).json()
+        counted = next(p for p in report["periods"] if p["period"] == label)["both"]["event_ids"]["events"]
+        page.wait_for_selector(f"text=Events counted in {label}")
+        shown = page.locator("table.events tbody tr").evaluate_all("rows => rows.map(r => r.dataset.event)")
+        assert sorted(shown) == sorted(counted)
     assert page.problems == []
 
 

@@ -141,8 +141,9 @@ const QUAD_KEYS = ["verbal_cooperation", "material_cooperation", "verbal_conflic
 /**
  * The relations chart of a dyad report (/dyads/{a}/{b}): per period, A→B counts by QuadClass
  * above the axis and B→A below it, with each direction's mean Goldstein score as a line.
+ * `onPick(period)` is called with the clicked period of the report.
  */
-export function relationsChart(canvas, report) {
+export function relationsChart(canvas, report, { onPick } = {}) {
   const labels = report.periods.map((p) => p.period);
   const bars = [];
   QUAD_KEYS.forEach((k, i) => {
@@ -171,6 +172,9 @@ export function relationsChart(canvas, report) {
         y: { stacked: true, title: { display: true, text: `events: ${report.a}→${report.b} up, ${report.b}→${report.a} down` },
           ticks: { precision: 0, callback: (v) => Math.abs(v) } },
         g: { position: "right", min: -10, max: 10, title: { display: true, text: "Goldstein" }, grid: { drawOnChartArea: false } },
+      },
+      onClick: (ev, elements) => {
+        if (onPick && elements.length) onPick(report.periods[elements[0].index]);
       },
       plugins: {
         legend: { position: "bottom", labels: { filter: (item, data) => !data.datasets[item.datasetIndex].reverseLegend } },

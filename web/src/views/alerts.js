@@ -87,7 +87,7 @@ export async function render(main, { query, signal }) {
     return card;
   };
   for (const a of items) list.appendChild(draw(a));
-  append(main, 
+  append(main,
     h("p", { className: "muted" }, `${res.total} ${status || ""} alert${res.total === 1 ? "" : "s"}`
       + (getKey() ? "" : " · enter an API key at the top to acknowledge or close them")),
     items.length ? list : notice("info", status === "new" ? "No new alerts." : "No alerts."));

@@ -99,7 +99,7 @@ export async function render(main, { args, query, signal }) {
   ev.mode && ev.mode !== "asserted" ? h("span", { className: "tag" }, ev.mode) : null,
   ev.negated ? h("span", { className: "tag" }, "negated") : null)));
 
-  append(main, 
+  append(main,
     h("article", { className: "article" },
       h("header", {},
         h("h1", {}, art.title || id),

@@ -45,7 +45,7 @@ export async function render(main, { args, signal }) {
   }
   const inc = c.incident;
   const entries = [...(c.entries || [])].sort((a, b) => String(a.date || "").localeCompare(String(b.date || "")));
-  append(main, 
+  append(main,
     h("section", { className: "case" },
       h("header", {},
         h("h1", {}, inc.title || inc.code_name || inc.code),

@@ -81,8 +81,10 @@ export async function render(main, { args, query, signal, onCleanup }) {
   let chart;
   if (rep) {
     title.textContent = `${rep.a_name || a} ↔ ${rep.b_name || b}`;
-    head.appendChild(intervalSelect(["week", "month"], rep.by, (by) => { location.hash = dyadHash(a, b, { ...query, by }); }));
-    chart = relationsChart(canvas, rep);
+    head.appendChild(intervalSelect(["week", "month"], rep.by, (by) => { location.hash = dyadHash(a, b, { ...query, by, period: "" }); }));
+    chart = relationsChart(canvas, rep, {
+      onPick: (period) => { location.hash = dyadHash(a, b, { ...query, period: period.period }); },
+    });
     const excluded = Object.entries(rep.excluded || {}).filter(([, ids]) => ids.length);
     append(factsBox, h("h2", {}, `Totals ${rep.since || ""} to ${rep.until || ""}`), totalsTable(rep),
       excluded.length ? h("p", { className: "muted" }, "Not counted: ",
@@ -90,15 +92,25 @@ export async function render(main, { args, query, signal, onCleanup }) {
   } else {
     const rows = all.items.map((ev) => ({ date: ev.date || ev.published, quad: ev.quad_class, goldstein: ev.goldstein }));
     const iv = query.by || autoInterval(rows.map((r) => r.date).filter(Boolean));
-    head.appendChild(intervalSelect(["day", "week", "month"], iv, (by) => { location.hash = dyadHash(a, b, { ...query, by }); }));
+    head.appendChild(intervalSelect(["day", "week", "month"], iv, (by) => { location.hash = dyadHash(a, b, { ...query, by, period: "" }); }));
     factsBox.appendChild(notice("info", "Relation figures are not available on this server: the chart counts the events below."));
     chart = dyadChart(canvas, rows, iv);
   }
   onCleanup(() => chart.destroy());
-  const ab = all.items.filter((ev) => ev.source && ev.source.country === a).length;
-  append(listBox, 
-    h("h2", {}, `Events (${all.total})`),
-    h("p", { className: "muted" }, `${ab} from ${a} to ${b}, ${all.items.length - ab} from ${b} to ${a}`
-      + (all.total > all.items.length ? ` (the first ${all.items.length} shown)` : "")),
-    all.items.length ? eventsTable(all.items) : notice("info", `No events between ${a} and ${b} are stored.`));
+  // a clicked period of the relations chart lists exactly the events counted in it
+  const period = rep && query.period ? rep.periods.find((p) => p.period === query.period) : null;
+  let items = all.items;
+  if (period) {
+    const ids = new Set(period.both.event_ids.events || []);
+    items = all.items.filter((ev) => ids.has(ev.event_id));
+  }
+  const ab = items.filter((ev) => ev.source && ev.source.country === a).length;
+  append(listBox,
+    h("div", { className: "section-head" },
+      h("h2", {}, period ? `Events counted in ${period.period} (${items.length})` : `Events (${all.total})`),
+      period ? h("a", { href: dyadHash(a, b, { ...query, period: "" }) }, "all periods") : null),
+    h("p", { className: "muted" }, `${ab} from ${a} to ${b}, ${items.length - ab} from ${b} to ${a}`
+      + (!period && all.total > all.items.length ? ` (the first ${all.items.length} shown)` : "")
+      + (rep && !period ? "; click a period in the chart for the events counted in it" : "")),
+    items.length ? eventsTable(items) : notice("info", `No events between ${a} and ${b} are stored.`));
 }

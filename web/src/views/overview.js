@@ -87,7 +87,7 @@ export async function render(main, { query, signal, onCleanup }) {
   const status = h("div", { className: "map-status", role: "status" }, "Loading…");
   const canvas = h("canvas", { id: "timeline", "aria-label": "timeline" });
   const listBox = h("section", { className: "listbox" });
-  append(main, 
+  append(main,
     h("div", { className: "toolbar" }, filterBar(query, (q) => go({ ...q, show: query.show, interval: query.interval, order: query.order }),
       { keep: ["show", "interval", "order"] }), showToggle),
     source.why ? notice("info", source.why) : null,
