@@ -58,7 +58,7 @@ def build_db(path: str, n_events: int) -> tuple[str, str]:
         try:
             with Store(path, read_only=True) as s:
                 t = json.loads(tokens_file.read_text())
-                if s.count_events(include_negated=True) == n_events and t.get("layout") == LAYOUT:
+                if t.get("events") == n_events and t.get("layout") == LAYOUT and s.count_events(include_negated=True) >= n_events:
                     print(f"reusing {path} ({n_events:,} events)", file=sys.stderr)
                     return t["reader"], t["analyst"]
         except EventwatchError as exc:  # written by another version of the schema: build it again
@@ -110,7 +110,7 @@ def build_db(path: str, n_events: int) -> tuple[str, str]:
         s.con.execute("CHECKPOINT")
         reader = s.create_key("bench reader", "reader")[1]
         analyst = s.create_key("bench analyst", "analyst")[1]
-    tokens_file.write_text(json.dumps({"reader": reader, "analyst": analyst, "layout": LAYOUT}))
+    tokens_file.write_text(json.dumps({"reader": reader, "analyst": analyst, "layout": LAYOUT, "events": n_events}))
     print(f"built {path}: {n_events:,} events in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     return reader, analyst
 
@@ -154,28 +154,29 @@ def event_queries(has_incidents: bool) -> list:
         return f"{r.randrange(2020, 2025)}-{r.randrange(1, 13):02d}-01"
 
     q = [
-        lambda r: ("/api/v1/events", {"offset": page(r)}),
-        lambda r: ("/api/v1/events", {"limit": 20, "order": "-date", "offset": page(r, 20)}),
-        lambda r: ("/api/v1/events", {"country": country(r), "limit": 50, "offset": page(r, 50)}),
-        lambda r: ("/api/v1/events", {"dyad": f"{country(r)},{country(r)}", "since": month(r)}),
-        lambda r: ("/api/v1/events", {"code": r.choice(CODES)[:2], "since": month(r), "until": "2024-12-31"}),
-        lambda r: ("/api/v1/events", {"root": r.choice(CODES)[:2], "source": country(r), "offset": page(r)}),
-        lambda r: ("/api/v1/events", {"mode": "intent", "target": country(r), "limit": 10}),
-        lambda r: ("/api/v1/events", {"article_id": f"syn{r.randrange(0, 250_000)}"}),
-        lambda r: ("/api/v1/events", {"text": f"officials said ({r.randrange(0, 10**6)})", "limit": 5}),
-        lambda r: ("/api/v1/events", {"offset": r.randrange(0, 10**5), "limit": 100, "include_negated": True}),
+        ("first pages", lambda r: ("/api/v1/events", {"offset": page(r)})),
+        ("newest first", lambda r: ("/api/v1/events", {"limit": 20, "order": "-date", "offset": page(r, 20)})),
+        ("country", lambda r: ("/api/v1/events", {"country": country(r), "limit": 50, "offset": page(r, 50)})),
+        ("dyad since", lambda r: ("/api/v1/events", {"dyad": f"{country(r)},{country(r)}", "since": month(r)})),
+        ("code and dates", lambda r: ("/api/v1/events", {"code": r.choice(CODES)[:2], "since": month(r), "until": "2024-12-31"})),
+        ("root and source", lambda r: ("/api/v1/events", {"root": r.choice(CODES)[:2], "source": country(r), "offset": page(r)})),
+        ("intent to target", lambda r: ("/api/v1/events", {"mode": "intent", "target": country(r), "limit": 10})),
+        ("one article", lambda r: ("/api/v1/events", {"article_id": f"syn{r.randrange(0, 250_000)}"})),
+        ("text search", lambda r: ("/api/v1/events", {"text": f"officials said ({r.randrange(0, 10**6)})", "limit": 5})),
+        ("deep offset", lambda r: ("/api/v1/events", {"offset": r.randrange(0, 10**5), "limit": 100, "include_negated": True})),
     ]
     if has_incidents:
-        q += [lambda r: ("/api/v1/incidents", {"offset": page(r, 20), "limit": 20}),
-              lambda r: ("/api/v1/incidents", {"country": country(r), "limit": 20})]
+        q += [("incidents pages", lambda r: ("/api/v1/incidents", {"offset": page(r, 20), "limit": 20})),
+              ("incidents country", lambda r: ("/api/v1/incidents", {"country": country(r), "limit": 20}))]
     return q
 
 
-async def run_phase(base: str, token: str, queries: list[tuple[str, dict]], clients: int, seconds: float,
+async def run_phase(base: str, token: str, queries: list, clients: int, seconds: float,
                     ingest_token: str | None = None, articles: list[dict] | None = None) -> dict:
     import httpx
 
     latencies: list[float] = []
+    by_label: dict[str, list[float]] = {}
     errors: dict[str, int] = {}
     ingest_lat: list[float] = []
     ingest_err = 0
@@ -194,7 +195,8 @@ async def run_phase(base: str, token: str, queries: list[tuple[str, dict]], clie
         rnd = random.Random(seed)
         async with connection() as client:
             while time.perf_counter() < deadline:
-                path, params = rnd.choice(queries)(rnd)
+                label, draw = rnd.choice(queries)
+                path, params = draw(rnd)
                 t0 = time.perf_counter()
                 try:
                     r = await client.get(path, params=params)
@@ -203,6 +205,7 @@ async def run_phase(base: str, token: str, queries: list[tuple[str, dict]], clie
                 except httpx.HTTPError as exc:
                     ok, key = False, type(exc).__name__
                 latencies.append(time.perf_counter() - t0)
+                by_label.setdefault(label, []).append(latencies[-1])
                 if not ok:
                     errors[key] = errors.get(key, 0) + 1
 
@@ -232,7 +235,8 @@ async def run_phase(base: str, token: str, queries: list[tuple[str, dict]], clie
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - t_start
     out = {"requests": len(latencies), "rps": len(latencies) / elapsed, "errors": sum(errors.values()),
-           "error_kinds": errors, "p50_ms": _pct(latencies, 50), "p99_ms": _pct(latencies, 99)}
+           "error_kinds": errors, "p50_ms": _pct(latencies, 50), "p99_ms": _pct(latencies, 99),
+           "by_label": {k: (len(v), _pct(v, 50)) for k, v in sorted(by_label.items())}}
     if ingest_token:
         out.update(ingested=len(ingest_lat) - ingest_err, ingest_errors=ingest_err,
                    ingest_p50_ms=_pct(ingest_lat, 50), ingest_p99_ms=_pct(ingest_lat, 99))
@@ -282,7 +286,7 @@ def main() -> None:
                                                                text=articles[0]["text"] + f"\n\nWarm-up {time.time_ns()}."),
                            headers={"Authorization": f"Bearer {analyst_token}"}, timeout=300)
             print(f"warm-up ingest: {r.status_code} in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
-        base_run = asyncio.run(run_phase(base, reader_token, [lambda r: ("/api/v1/health", {})], args.clients, args.seconds))
+        base_run = asyncio.run(run_phase(base, reader_token, [("health", lambda r: ("/api/v1/health", {}))], args.clients, args.seconds))
         load = asyncio.run(run_phase(base, reader_token, event_queries(has_incidents), args.clients, args.seconds,
                                      None if args.no_ingest else analyst_token, articles))
     finally:
@@ -300,6 +304,8 @@ def main() -> None:
         print(f"{name:<22} {r['requests']:>9} {r['rps']:>8.1f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['errors']:>7}")
     print(f"ratio events/baseline: throughput {load['rps'] / base_run['rps']:.2f}, "
           f"p50 latency x{load['p50_ms'] / base_run['p50_ms']:.1f}, p99 latency x{load['p99_ms'] / base_run['p99_ms']:.1f}")
+    print("events mix by kind (requests, p50 ms): " + "; ".join(
+        f"{k} {n}, {p50:.0f}" for k, (n, p50) in load["by_label"].items()))
     if not args.no_ingest:
         print(f"ingest during load: {load['ingested']} articles stored, {load['ingest_errors']} errors, "
               f"p50 {load['ingest_p50_ms']:.0f} ms, p99 {load['ingest_p99_ms']:.0f} ms per article")

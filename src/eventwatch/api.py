@@ -160,10 +160,12 @@ def ingest(paths: Iterable[str | Path], *, db: str | None = None, encoding: str 
 
 
 def ingest_records(records: Iterable, *, db: str | None = None, store=None, replace: bool = False,
-                   n_process: int | None = None, label: str = "articles") -> IngestReport:
+                   n_process: int | None = None, label: str = "articles",
+                   extract: Callable | None = None) -> IngestReport:
     """Extract and store articles given as JSON objects: ``{"id", "text" | "html", "title", "published",
     "url", "agency"}`` (what ``POST /api/v1/ingest`` receives). Each bad item becomes a drop named
     ``articles[i]``; the others go on. Writes to ``store`` when given (the server's), else opens ``db``.
+    ``extract``: a stand-in for ``extract_articles`` (the server extracts in a worker process).
 
     >>> eventwatch.ingest_records([{"id": "k1", "text": "NAIROBI, May 16 (Reuters) - Police arrested two men."},
     ...                            {"id": "k2"}], db="demo.duckdb").to_dict()["drops"][0]["code"]
@@ -193,10 +195,10 @@ def ingest_records(records: Iterable, *, db: str | None = None, store=None, repl
                 continue
             chunk.append(article)
             if len(chunk) >= INGEST_CHUNK:
-                _store_chunk(chunk, st, report, replace, n_process, None)
+                _store_chunk(chunk, st, report, replace, n_process, None, extract)
                 chunk = []
         if chunk:  # an empty chunk would still load the model
-            _store_chunk(chunk, st, report, replace, n_process, None)
+            _store_chunk(chunk, st, report, replace, n_process, None, extract)
 
     if store is not None:
         run(store)
@@ -237,10 +239,11 @@ def _ingest_via(paths, url: str, key: str | None, report: IngestReport, *, encod
         send()
 
 
-def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: bool, n_process: int | None, bar):
+def _store_chunk(chunk: list[Article], store, report: IngestReport, replace: bool, n_process: int | None, bar,
+                 extract: Callable | None = None):
     stored: list[str] = []
     replaced: list[str] = []
-    for article, evs, err in extract_articles(chunk, n_process=n_process):
+    for article, evs, err in (extract or extract_articles)(chunk, n_process=n_process):
         if bar is not None:
             bar.update(1)
         if err:

@@ -380,6 +380,50 @@ class RiskOut(_Open):
     contributors: list[dict[str, Any]] = []
 
 
+class Extractor:
+    """Extraction for POST /ingest in one worker process, started on the first ingest.
+
+    spaCy holds the interpreter lock while it parses: run in the server's own process, one ingest
+    would stall every read request for as long as it takes. The worker is spawned, not forked: the
+    server's process runs threads (uvicorn's, DuckDB's), which a fork does not carry over safely.
+    """
+
+    def __init__(self):
+        self._pool = None
+        self._lock = threading.Lock()
+
+    def __call__(self, articles, n_process: int | None = None):
+        from concurrent.futures.process import BrokenProcessPool
+
+        articles = list(articles)
+        with self._lock:
+            if self._pool is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            pool = self._pool
+        try:
+            return iter(pool.submit(_extract_in_worker, articles).result())
+        except BrokenProcessPool:  # the worker died (out of memory?): the next ingest starts a new one
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+
+
+def _extract_in_worker(articles: list) -> list:
+    from .api import extract_articles
+
+    return list(extract_articles(articles, n_process=1))
+
+
 # ---- state, database access, auth -------------------------------------------------------------------------
 
 class ServerState:
@@ -392,6 +436,7 @@ class ServerState:
         self.settings = settings
         self.write_lock = threading.Lock()  # one writer at a time; readers never wait for it
         self._cursor_lock = threading.Lock()
+        self.extract = Extractor()
         self._slots: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # event loop -> its semaphore
         # list totals by filter, valid until the next write: paging through one filter (and many
         # dashboards on the same view) costs one count. This process is the file's only writer
@@ -683,8 +728,8 @@ def build_router() -> APIRouter:
         if len(items) > limit:
             raise error("EW112", n=len(items), limit=limit)
         with state.writing():
-            # extraction runs in this process (the model loads once, on the first ingest)
-            report = ingest_records(items, store=store, replace=replace, n_process=1)
+            # extraction runs in the worker process (the model loads there once, on the first ingest)
+            report = ingest_records(items, store=store, replace=replace, n_process=1, extract=state.extract)
         log.info("ingest by key %s (%s): %s", key["id"], key["name"], report.to_text().splitlines()[0])
         return report.to_dict()
 
@@ -882,6 +927,7 @@ def create_app(db: str | Store, *, open_reads: bool = False, host: str = "127.0.
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        app.state.eventwatch.extract.close()
         if owns:
             store.close()
 
