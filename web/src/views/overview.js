@@ -7,7 +7,7 @@ import { apiFilters, filterBar } from "../filters.js";
 import { createMap, legend } from "../map.js";
 import { articleHref, caseHref, eventsTable, incidentsTable, orderSelect, pager } from "../tables.js";
 
-const MAP_MAX = 2000; // items drawn on the map and counted in the timeline
+const MAP_MAX = 2000; // items drawn on the map and counted in the timeline (the latest ones)
 const PAGE = 50;
 
 const go = (query) => { location.hash = makeQuery(query); };
@@ -105,7 +105,8 @@ export async function render(main, { query, signal, onCleanup }) {
   const path = kind === "incidents" ? "/incidents" : "/events";
   let all;
   try {
-    all = await getAll(path, filters, { max: MAP_MAX, signal });
+    // newest first: over a large store the map and timeline show the latest MAP_MAX
+    all = await getAll(path, { ...filters, order: "-date" }, { max: MAP_MAX, signal });
   } catch (e) {
     if (e.name === "AbortError") return;
     status.textContent = "";
@@ -115,7 +116,7 @@ export async function render(main, { query, signal, onCleanup }) {
   const markers = kind === "incidents" ? incidentMarkers(all.items) : eventMarkers(all.items);
   map.setMarkers(markers);
   const placed = kind === "incidents" ? markers.length : markers.reduce((n, m) => n + m.count, 0);
-  status.textContent = `${all.total} ${kind}` + (all.total > all.items.length ? ` (the first ${all.items.length} drawn)` : "")
+  status.textContent = `${all.total} ${kind}` + (all.total > all.items.length ? ` (the latest ${all.items.length} drawn and counted below)` : "")
     + `; ${all.items.length - placed} without coordinates are not on the map.`;
 
   const rows = all.items.map((x) => (kind === "incidents"
