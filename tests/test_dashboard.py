@@ -322,6 +322,7 @@ def test_assets_view(page, served):
     if served.incidents:
         # five weeks after the Gwadar attacks of January 2025 the port is the most exposed asset
         page.goto(served.url + "/#/assets?as_of=2025-02-15")
+        page.wait_for_selector("text=(chosen)")  # the view drawn for the new date, not the last one
         page.wait_for_selector("table.assets tbody tr")
         first = page.locator("table.assets tbody tr").first
         assert first.get_attribute("data-asset") == "gwadar-port"
