@@ -768,3 +768,20 @@ def test_a_migration_numbered_below_the_highest_is_still_applied(tmp_path, monke
         assert s._has_table("incidents") and [k["name"] for k in s.keys()] == ["early"]
         versions = [v for (v,) in s.con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()]
     assert versions == sorted(v for v, _ in MIGRATIONS)
+
+
+@pytest.mark.parametrize("order", ["date", "-date", "article", "confidence"])
+def test_every_page_is_the_slice_of_the_whole_ordered_list(store, order):
+    # undated events of an undated article sort last; ties on a date are broken by article and sentence
+    undated = make_article("und1", "Officials met again.\n\nNo date was given.", None)
+    store.add(undated, [make_event(undated, 0, "040", IND_GOV, PAK_GOV, None),
+                        make_event(undated, 1, "040", PAK_GOV, IND_GOV, None)])
+    same_day = make_article("isb2", ISB.replace("four", "six"), "2024-03-05")
+    store.add(same_day, [make_event(same_day, 0, "114", PAK_GOV, IND_GOV, "2024-03-05")])
+    for filters in ({}, {"include_negated": True}, {"country": "PAK"}, {"dyad": ("IND", "PAK")}):
+        whole = [e.event_id for e in store.events(order=order, **filters)]
+        assert len(whole) >= 4
+        for limit in (1, 2, 3, 5):
+            for offset in range(0, len(whole) + 2):
+                got = [e.event_id for e in store.events(order=order, limit=limit, offset=offset, **filters)]
+                assert got == whole[offset:offset + limit], (order, filters, limit, offset)

@@ -42,6 +42,8 @@ _ORDERS = {
     "article": "e.article_id, e.sentence_index, e.span_start, e.event_id",
     "confidence": "e.confidence DESC, e.effective_date NULLS LAST, e.article_id, e.sentence_index, e.event_id",
 }
+# orders led by the date: (sort key of the date alone, how the rows of a page compare to its last date)
+_CUTOFFS = {"date": ("e.effective_date NULLS LAST", "<="), "-date": ("e.effective_date DESC NULLS LAST", ">=")}
 EXPORT_FORMATS = ("csv", "parquet", "jsonl", "geojson", "gdelt")
 # the article columns a GDELT row needs besides the event (DATEADDED, SOURCEURL)
 _GDELT_EXTRA = ("e.effective_date, a.url AS article_url, a.source_path AS article_source_path, "
@@ -469,11 +471,22 @@ def _select(filters: dict, extra: str = "", join: str = "") -> tuple[str, list]:
         raise error("EW041", value=order, name="order", choices="use one of: " + ", ".join(_ORDERS))
     where, params = _where(**filters)
     cols = _SELECT_EVENTS + (", " + extra if extra else "")
-    if limit is not None and not join:
+    if limit is not None and not join and int(limit) > 0:
         # a page: sort only the row ids, then read the page's rows. Sorting whole rows to keep 100
         # of a million costs several times more (measured by benchmarks/api_load.py)
-        inner, params = _page(f"SELECT e.rowid FROM events e{where} ORDER BY {_ORDERS[order]}", params, limit, offset)
-        return f"SELECT {cols} FROM events e WHERE e.rowid IN ({inner}) ORDER BY {_ORDERS[order]}", params
+        inner_sql, inner_params = f"SELECT e.rowid FROM events e{where}", params
+        if order in _CUTOFFS and not filters.get("text"):
+            # by date: the page's last date comes from a sort of one column; rows past it cannot be
+            # on the page, so only the rows up to it get the full sort (NULL: no such row, keep all).
+            # Not for a text search: its filter scans every sentence, and this would scan them twice
+            key, op = _CUTOFFS[order]
+            cut = f"(SELECT e.effective_date FROM events e{where} ORDER BY {key} LIMIT 1 OFFSET ?)"
+            cond = f"(c.d IS NULL OR e.effective_date {op} c.d)"
+            inner_sql = (f"WITH c AS (SELECT {cut} AS d) SELECT e.rowid FROM events e, c"
+                         + (f"{where} AND {cond}" if where else f" WHERE {cond}"))
+            inner_params = params + [int(offset or 0) + int(limit) - 1] + params
+        inner, inner_params = _page(f"{inner_sql} ORDER BY {_ORDERS[order]}", inner_params, limit, offset)
+        return f"SELECT {cols} FROM events e WHERE e.rowid IN ({inner}) ORDER BY {_ORDERS[order]}", inner_params
     return _page(f"SELECT {cols} FROM events e{join}{where} ORDER BY {_ORDERS[order]}", params, limit, offset)
 
 
