@@ -153,6 +153,7 @@ def test_demo_ingests_watches_and_prints_url_and_key(tmp_path):
     assert first["url"] == "http://127.0.0.1:8123/"
     assert first["report"]["added"] == 3 and first["report"]["events"] > 0
     assert any(line.startswith("5 sample assets watched") for line in lines)
+    assert any(line.startswith("alerts: ") for line in lines)  # incidents matched against the assets
     assert f"Dashboard: {first['url']}  (Ctrl-C stops it)" in lines
     assert any(first["key"] in line for line in lines)
     lines.clear()

@@ -504,6 +504,9 @@ def demo(paths: Iterable[str | Path] | None = None, *, db: str | None = "demo.du
             out(f"{len(imported.added)} sample assets watched ({assets})")
     report = ingest(paths, db=s.db)
     out(report.to_text().splitlines()[0])
+    # match every incident against the assets (idempotent; nothing is delivered from a demo)
+    run = alerts_scan(db=s.db, deliver=False)
+    out(f"alerts: {len(run.created)} raised, {len(run.updated)} updated")
     with Store(s.db) as store:
         # one live demo key at a time: the previous run's token was shown once and is gone
         for k in store.keys(include_revoked=False):
