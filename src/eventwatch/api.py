@@ -484,7 +484,7 @@ def demo(paths: Iterable[str | Path] | None = None, *, db: str | None = "demo.du
          port: int | None = None, serve_it: bool = True, out: Callable[[str], None] = print) -> dict:
     """Ingest the sample corpora (``DEMO_CORPUS``, or ``paths``) into ``db`` (idempotent: stored
     articles are skipped), with the sample assets watched (imported first when the database has
-    none, so ingest raises their alerts), make a fresh analyst key for the dashboard's writes,
+    none) and the incidents matched against them (alerts), make a fresh analyst key for writes,
     then serve the dashboard with open reads on this machine and print its URL. Returns
     ``{"url", "key", "report"}`` (after the server stops, or at once with ``serve_it=False``).
 
