@@ -430,7 +430,7 @@ def test_story_follow_ups_link_to_their_attack():
         for e in g["events"]:
             if e.get("case"):
                 want.setdefault(" ".join(e["sentence"].split()), set()).add(e["case"])
-    paths = sorted(str(p) for p in (ROOT / "samples" / "story").glob("st*.txt"))
+    paths = sorted(str(p) for p in (ROOT / "samples" / "story" / "articles").glob("st*.txt"))
     events = [e if isinstance(e, Event) else Event.from_dict(e) for e in api.extract(paths)]
     by_article: dict[str, list[Event]] = {}
     for e in events:

@@ -7,7 +7,7 @@ import eventwatch
 from eventwatch.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-STORY = sorted(str(p) for p in (ROOT / "samples" / "story").glob("st*.txt"))
+STORY = sorted(str(p) for p in (ROOT / "samples" / "story" / "articles").glob("st*.txt"))
 SEED = ROOT.parent / "shared" / "seeds" / "000_0caf704b14a81d48.txt"
 
 pytestmark = pytest.mark.slow

@@ -80,7 +80,7 @@ def test_story_references_name_known_incidents(story, story_events):
 
 
 def test_story_files_match_the_gold_and_read_with_the_right_dates(story):
-    files = sorted(STORY.glob("st*.txt"))
+    files = sorted((STORY / "articles").glob("st*.txt"))
     assert [g["file"] for g in story] == [f.name for f in files]
     articles = {Path(a.source_path).name: a for a in read_paths(files)}
     for g in story:

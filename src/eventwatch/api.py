@@ -608,6 +608,58 @@ def serve(*, db: str | None = None, host: str | None = None, port: int | None = 
     run_server(s.db, host=s.host, port=s.port, open_reads=open_reads, log_level=log_level)
 
 
+DEMO_KEY_NAME = "demo dashboard"
+
+
+DEMO_CORPUS = ("samples/articles", "samples/story/articles")  # the samples, and the story of one case to its verdict
+
+
+def demo(paths: Iterable[str | Path] | None = None, *, db: str | None = "demo.duckdb",
+         assets: str | Path | None = "samples/assets.geojson", host: str | None = None,
+         port: int | None = None, serve_it: bool = True, out: Callable[[str], None] = print) -> dict:
+    """Ingest the sample corpora (``DEMO_CORPUS``, or ``paths``) into ``db`` (idempotent: stored
+    articles are skipped), with the sample assets watched (imported first when the database has
+    none) and the incidents matched against them (alerts), make a fresh analyst key for writes,
+    then serve the dashboard with open reads on this machine and print its URL. Returns
+    ``{"url", "key", "report"}`` (after the server stops, or at once with ``serve_it=False``).
+
+    >>> eventwatch.demo(db="demo.duckdb")   # Dashboard: http://127.0.0.1:8000/
+    """
+    from .store import Store
+    from .web import is_built
+
+    s = _settings(db, host=host, port=port)
+    if paths is None:
+        paths = [p for p in DEMO_CORPUS if Path(p).is_dir()]
+    if assets and Path(assets).is_file():
+        with Store(s.db) as store:
+            have_assets = bool(store.assets())
+        if not have_assets:
+            imported = assets_import(assets, db=s.db)
+            out(f"{len(imported.added)} sample assets watched ({assets})")
+    report = ingest(paths, db=s.db)
+    out(report.to_text().splitlines()[0])
+    # match every incident against the assets (idempotent; nothing is delivered from a demo)
+    run = alerts_scan(db=s.db, deliver=False)
+    out(f"alerts: {len(run.created)} raised, {len(run.updated)} updated")
+    with Store(s.db) as store:
+        # one live demo key at a time: the previous run's token was shown once and is gone
+        for k in store.keys(include_revoked=False):
+            if k["name"] == DEMO_KEY_NAME:
+                store.revoke_key(k["id"])
+        _, token = store.create_key(DEMO_KEY_NAME, "analyst")
+    shown = f"[{s.host}]" if ":" in s.host else s.host
+    url = f"http://{shown}:{s.port}/"
+    if not is_built():
+        e = error("EW121")
+        out(f"warning: {e} - serving the REST API only")
+    out(f"API key for acknowledging alerts (analyst, this database only): {token}")
+    out(f"Dashboard: {url}  (Ctrl-C stops it)")
+    if serve_it:
+        serve(db=s.db, host=s.host, port=s.port, open_reads=True, log_level="warning")
+    return {"url": url, "key": token, "report": report.to_dict()}
+
+
 # ---- watch: assets, alerts, risk ------------------------------------------------------------------------
 
 @dataclass

@@ -283,6 +283,13 @@ def cmd_serve(a):
     return 0
 
 
+def cmd_demo(a):
+    """Ingest the samples and serve the dashboard over them. Example: eventwatch demo --port 8000"""
+    api.demo(a.paths or None, db=a.db or "demo.duckdb", host=a.host, port=a.port,
+             serve_it=not a.no_serve)
+    return 0
+
+
 def cmd_keys(a):
     """Manage API keys. Example: eventwatch keys create --role analyst --name alice"""
     if a.keys_command == "create":
@@ -501,6 +508,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="let GET requests from this machine in without a key (loopback hosts only)")
     q.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     q.set_defaults(func=cmd_serve)
+
+    q = sub.add_parser("demo", help="ingest the sample articles and serve the dashboard over them",
+                       description=cmd_demo.__doc__)
+    q.add_argument("paths", nargs="*", help="files or folders to ingest (default: samples/articles and samples/story/articles)")
+    q.add_argument("--db", help="DuckDB file (default: demo.duckdb)")
+    q.add_argument("--host", default=None, help="address to bind (default: 127.0.0.1)")
+    q.add_argument("--port", type=int, default=None, help="port (default: 8000)")
+    q.add_argument("--no-serve", action="store_true", help="ingest and print the URL, but do not serve")
+    q.set_defaults(func=cmd_demo)
 
     q = sub.add_parser("keys", help="create, list and revoke API keys", description=cmd_keys.__doc__)
     ks = q.add_subparsers(dest="keys_command", required=True)

@@ -76,6 +76,9 @@ ERRORS: dict[str, tuple[str, str]] = {
     "EW113": ("internal server error ({detail})", "report it as a bug with the request; the stored data is untouched"),
     "EW114": ("port {port} on {host} is in use", "stop what listens there, or pass another --port"),
     "EW115": ("the request body is over the limit of {limit} MB", "send fewer articles per request, or raise EVENTWATCH_API_MAX_BODY_MB"),
+    # dashboard (EW120-129)
+    "EW120": ("tile URL {value!r} is not an http(s) URL template", "set EVENTWATCH_TILE_URL to e.g. https://tile.example.org/{{z}}/{{x}}/{{y}}.png, or leave it empty for the offline country outlines"),
+    "EW121": ("the dashboard is not built", "run `make web` (npm ci && npm run build in web/); the REST API works without it"),
     "EW130": ("{where}asset has no name", "give every asset a 'name'"),
     "EW131": ("{where}unknown asset kind {value!r}", "use one of: {choices}"),
     "EW132": ("{where}invalid geometry: {detail}", "give a point as lat/lon, or a GeoJSON Point, LineString or Polygon in WGS84 (lon, lat order)"),

@@ -967,12 +967,10 @@ def create_app(db: str | Store, *, open_reads: bool = False, host: str = "127.0.
     app.add_middleware(BodyLimit, max_mb=settings.api_max_body_mb)
     app.include_router(build_router())
 
-    static = Path(static_dir) if static_dir is not None else WEB_STATIC
-    if static.is_dir():
-        from fastapi.staticfiles import StaticFiles
+    from .web import mount_dashboard
 
-        app.mount("/", StaticFiles(directory=str(static), html=True), name="web")
-    else:
+    # the dashboard, when built, with its Content-Security-Policy; else a pointer to the API
+    if not mount_dashboard(app, static_dir if static_dir is not None else WEB_STATIC, settings):
         @app.get("/", include_in_schema=False)
         def root():
             return {"api": API_PREFIX, "docs": "/docs", "openapi": "/openapi.json"}

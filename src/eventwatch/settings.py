@@ -34,6 +34,10 @@ class Settings:
     link_threshold: float = 0.5  # least cases.link_score for a reference or follow-up to join an incident's case
     case_days: int = 365  # a reference or follow-up is linked to incidents at most this long before its report
     unmet_days: int = 30  # a pledge or demand with no matching follow-up after this long is flagged unmet
+    # the dashboard's map draws country outlines from its own files; a tile layer is opt-in because
+    # it makes every viewer's browser fetch from that server (its origin is added to the CSP)
+    tile_url: str = ""  # e.g. https://tile.example.org/{z}/{x}/{y}.png (EVENTWATCH_TILE_URL)
+    tile_attribution: str = ""  # shown under the map, as text (EVENTWATCH_TILE_ATTRIBUTION)
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
