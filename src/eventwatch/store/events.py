@@ -417,34 +417,42 @@ def _upper(v) -> str:
     return str(v).strip().upper()
 
 
-def _where(*, country=None, source=None, target=None, dyad=None, code=None, root=None, since=None,
-           until=None, text=None, mode=None, include_negated=False, article_id=None) -> tuple[str, list]:
-    """WHERE clause with ``?`` placeholders and its parameters, from the filter keywords."""
+def common_conds(alias: str, *, country=None, source=None, target=None, dyad=None, code=None, root=None,
+                 country_columns: tuple[str, ...] = ("source_country", "target_country")) -> tuple[list[str], list]:
+    """The filters events and incidents share (actors' countries, dyad, CAMEO code and root), as
+    conditions on the table ``alias`` with ``?`` placeholders and their parameters."""
     conds: list[str] = []
     params: list[Any] = []
     if country:
-        conds.append("(e.source_country = ? OR e.target_country = ?)")
-        params += [_upper(country)] * 2
+        conds.append("(" + " OR ".join(f"{alias}.{c} = ?" for c in country_columns) + ")")
+        params += [_upper(country)] * len(country_columns)
     if source:
-        conds.append("e.source_country = ?")
+        conds.append(f"{alias}.source_country = ?")
         params.append(_upper(source))
     if target:
-        conds.append("e.target_country = ?")
+        conds.append(f"{alias}.target_country = ?")
         params.append(_upper(target))
     if dyad:
         if isinstance(dyad, str) or len(dyad) != 2:
             raise error("EW041", value=dyad, name="dyad", choices="give two country codes, e.g. ('CHN', 'PAK')")
         a, b = _upper(dyad[0]), _upper(dyad[1])
-        conds.append("((e.source_country = ? AND e.target_country = ?)"
-                     " OR (e.source_country = ? AND e.target_country = ?))")
+        conds.append(f"(({alias}.source_country = ? AND {alias}.target_country = ?)"
+                     f" OR ({alias}.source_country = ? AND {alias}.target_country = ?))")
         params += [a, b, b, a]
     if code:
-        conds.append("starts_with(e.code, ?)")
+        conds.append(f"starts_with({alias}.code, ?)")
         params.append(str(code).strip())
     if root is not None and root != "":
-        r = f"{root:02d}" if isinstance(root, int) else str(root).strip().zfill(2)
-        conds.append("e.root = ?")
-        params.append(r)
+        conds.append(f"{alias}.root = ?")
+        params.append(f"{root:02d}" if isinstance(root, int) else str(root).strip().zfill(2))
+    return conds, params
+
+
+def _where(*, country=None, source=None, target=None, dyad=None, code=None, root=None, since=None,
+           until=None, text=None, mode=None, include_negated=False, article_id=None) -> tuple[str, list]:
+    """WHERE clause with ``?`` placeholders and its parameters, from the filter keywords."""
+    conds, params = common_conds("e", country=country, source=source, target=target, dyad=dyad, code=code,
+                                 root=root)
     if since:
         conds.append("e.effective_date >= CAST(? AS DATE)")
         params.append(_date_param("since", since))

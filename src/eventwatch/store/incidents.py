@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from ..errors import error
 from ..records import CASE_STATUSES, Actor, CaseEntry, Case, Event, Incident, Place
 from .events import (_ACTOR, _PLACE, _SELECT_EVENTS, EXPORT_FORMATS, _actor_values, _date_param,
-                     _iso, _page, _place_values, _row_event, _upper)
+                     _iso, _page, _place_values, _row_event, common_conds)
 
 # The flat layout of an incident, in Incident.to_dict order: what CSV and Parquet exports hold.
 INCIDENT_COLUMNS = (["incident_id", "code", "root", "quad_class", "goldstein", "code_name"]
@@ -364,30 +364,8 @@ def _row_state(r) -> dict:
 def _where(*, country=None, source=None, target=None, dyad=None, code=None, root=None, since=None, until=None,
            text=None, status=None, min_mentions=None, ids=None) -> tuple[str, list]:
     """WHERE clause over ``incidents i`` with ``?`` placeholders, from the filter keywords."""
-    conds: list[str] = []
-    params: list[Any] = []
-    if country:
-        conds.append("(i.source_country = ? OR i.target_country = ? OR i.location_country = ?)")
-        params += [_upper(country)] * 3
-    if source:
-        conds.append("i.source_country = ?")
-        params.append(_upper(source))
-    if target:
-        conds.append("i.target_country = ?")
-        params.append(_upper(target))
-    if dyad:
-        if isinstance(dyad, str) or len(dyad) != 2:
-            raise error("EW041", value=dyad, name="dyad", choices="give two country codes, e.g. ('CHN', 'PAK')")
-        a, b = _upper(dyad[0]), _upper(dyad[1])
-        conds.append("((i.source_country = ? AND i.target_country = ?)"
-                     " OR (i.source_country = ? AND i.target_country = ?))")
-        params += [a, b, b, a]
-    if code:
-        conds.append("starts_with(i.code, ?)")
-        params.append(str(code).strip())
-    if root is not None and root != "":
-        conds.append("i.root = ?")
-        params.append(f"{root:02d}" if isinstance(root, int) else str(root).strip().zfill(2))
+    conds, params = common_conds("i", country=country, source=source, target=target, dyad=dyad, code=code, root=root,
+                                 country_columns=("source_country", "target_country", "location_country"))
     if since:
         conds.append("i.date_hi >= CAST(? AS DATE)")
         params.append(_date_param("since", since))
