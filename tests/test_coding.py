@@ -111,3 +111,34 @@ def test_all_caps_text_still_codes_actors():
     evs = events("PAKISTANI POLICE ARRESTED THREE SUSPECTS IN KARACHI ON TUESDAY.", dateline="KARACHI, March 14 (Reuters) - ")
     e = one(evs, "17")
     assert e.source.country == "PAK" and e.source.sector == "COP"
+
+
+def test_indefinite_bomb_in_the_lead_is_a_new_attack_on_the_people_the_bus_carried():
+    evs = events("A bomb ripped through a bus carrying Chinese engineers and Pakistani workers near Dasu "
+                 "on Thursday, killing at least 10 people, officials said.")
+    attacks = [e for e in evs if e.root == "18"]
+    assert attacks and all(e.mode == "asserted" for e in attacks)
+    assert {e.target.country for e in attacks} == {"CHN", "PAK"}
+    assert all(e.target.sector == "CVL" for e in attacks)
+
+
+def test_definite_attack_restating_its_toll_is_a_reference_dated_by_its_own_phrase():
+    body = ("Two men were charged on Thursday over the bombing of a bus near Dasu. "
+            "The March 2 attack in Upper Kohistan killed 13 people, including nine Chinese nationals. "
+            "The attack also wounded 28 people.")
+    every = extract_text("ISLAMABAD, March 14 (Reuters) - " + body, published=PUB)
+    assert not any(e.root in ("18", "19", "20") and e.mode != "reference" for e in every)
+    ref = [e for e in every if e.mode == "reference" and "March 2" in e.sentence]
+    assert ref and ref[0].date == "2024-03-02"
+
+
+def test_passive_attack_on_a_bus_targets_the_nationals_it_carried():
+    evs = events("Four people were killed when a bus carrying Chinese personnel was attacked near Dasu on Tuesday.")
+    e = one(evs, "18")
+    assert e.target.country == "CHN"
+
+
+def test_the_injured_are_people_not_an_attack():
+    evs = events("The injured were shifted to hospitals in Abbottabad. "
+                 "Army helicopters flew the most seriously injured to a military hospital in Gilgit.")
+    assert not any(e.root in ("18", "19") for e in evs)

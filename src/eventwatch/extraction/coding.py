@@ -499,7 +499,7 @@ def _resolve_targets(toks, actors: ArticleActors) -> list[Resolved]:
                 res.append(r) if r is not None else None
             else:
                 carried = [o for acl in c.children if acl.dep_ == "acl" and acl.lemma_.lower() in (
-                    "carry", "transport", "ferry") for o in _children(acl, "dobj")]
+                    "carry", "transport", "ferry") for d in _children(acl, "dobj") for o in _conjuncts(d)]
                 found = [r for o in carried for r in actors.resolve_many(o)] or actors.resolve_many(c)
                 for acl in c.children if not found else ():
                     lem = acl.lemma_.lower()
@@ -748,6 +748,9 @@ def _implied_targets(code: str, rule: Rule, verb, sources: list[Resolved], tkind
 def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate]:
     if verb.dep_ in ("amod", "compound") or verb.tag_ == "VBG" and verb.dep_ in ("pobj", "nsubj"):
         return []  # participles used as adjectives or nouns ("the killing")
+    if verb.tag_ in ("VBN", "VBD") and (verb.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") or any(
+            c.dep_ == "det" for c in verb.children)):
+        return []  # "The injured were shifted to hospitals", "flew the most seriously injured": people, not acts
     if verb.dep_ == "relcl" and rule.code.split("|")[0][:2] in ("18", "19", "20") and verb.head.dep_ in (
             "pobj", "nsubj") and (verb.head.head.dep_ == "agent" or verb.head.dep_ == "nsubj") and \
             lexicon_lemma(verb.head.head.head if verb.head.dep_ == "pobj" else verb.head.head, verb_rules()):
@@ -788,7 +791,8 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             if not sources:
                 return []
         if subj_tok is not None and "dobj" in rule.targets:
-            targets = _resolve_all(_conjuncts(subj_tok), actors)
+            # "a bus carrying Chinese personnel was attacked": the people it carried
+            targets = _resolve_targets([subj_tok], actors)
         else:
             targets = _targets_for(rule, verb, actors, passive)
     else:
@@ -920,6 +924,10 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
     elif noun.dep_ == "pobj" and head.lower_ in ("in", "during") and noun.lemma_.lower() in (
             "call", "conversation", "talk", "meeting") and head.head.pos_ in ("VERB", "AUX", "NOUN"):
         kind = "during"  # "In a telephone call with X, Y said" / "made the remarks during a conversation with"
+    if kind == "result" and _definite(noun) and not _named_actor(noun, actors):
+        # "The July 14 attack ... killed 13", "The attack killed nine Chinese": a definite event noun with no
+        # actor of its own restates the toll of an event already reported (conventions 2.4): a reference
+        kind = None
     if kind is None:
         code = rule.code.split("|")[0]
         if code[:2] in ("18", "19", "20"):
@@ -963,18 +971,9 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         for o in _prep_objects(noun, {"with"}):
             targets.extend(_resolve_all(_conjuncts(o), actors))
     else:  # result: "An Israeli drone strike ... killed a commander"
-        mods = [c for c in noun.children if c.dep_ in ("amod", "compound", "nmod", "poss") or
-                c.dep_ == "prep" and c.lower_ == "by"]
-        by = _prep_objects(noun, {"by"})
-        cands = _resolve_all(by, actors) if by else []
-        if not cands and mods:
-            r = actors.resolve(noun)
-            if r is not None and r.actor.country:
-                cands = [Resolved(type(r.actor)(text=r.actor.text, name=r.actor.name, country=r.actor.country,
-                                                sector=r.actor.sector if r.actor.sector not in (None, "CVL") else "MIL"),
-                                  "group")]
-        sources = cands or [_unknown("REB")]
-        targets = _resolve_targets([_child(verb, "dobj")], actors) if _child(verb, "dobj") is not None else []
+        sources = _named_actor(noun, actors) or [_unknown("REB")]
+        objs = _children(verb, "dobj") or _prep_objects(verb, {"through", "into"})  # "ripped through a bus"
+        targets = _resolve_targets(objs, actors)
     if not sources:
         return []
     if "recip" in rule.flags and not targets and kind == "light":
@@ -1009,6 +1008,28 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
                                  f"noun:{rule.name}:{kind}" + (f"+{tkind}" if tkind else ""), 0.7,
                                  governor=governor))
     return out
+
+
+DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+def _definite(noun) -> bool:
+    """"the attack", "Wednesday's bombing", "the July 14 attack": a noun phrase that points back."""
+    return any(c.dep_ == "det" and c.lower_ in DEFINITE or c.dep_ == "poss" for c in noun.children)
+
+
+def _named_actor(noun, actors: ArticleActors) -> list[Resolved]:
+    """The perpetrator an event noun names: "a strike by Israeli drones", "an Israeli drone strike"."""
+    by = _prep_objects(noun, {"by"})
+    if by:
+        return _resolve_all(by, actors)
+    if not any(c.dep_ in ("amod", "compound", "nmod", "poss") for c in noun.children):
+        return []
+    r = actors.resolve(noun)
+    if r is None or not r.actor.country:
+        return []
+    return [Resolved(type(r.actor)(text=r.actor.text, name=r.actor.name, country=r.actor.country,
+                                   sector=r.actor.sector if r.actor.sector not in (None, "CVL") else "MIL"), "group")]
 
 
 def _merge(cands: list[Candidate]) -> list[Candidate]:
