@@ -142,3 +142,13 @@ def test_the_injured_are_people_not_an_attack():
     evs = events("The injured were shifted to hospitals in Abbottabad. "
                  "Army helicopters flew the most seriously injured to a military hospital in Gilgit.")
     assert not any(e.root in ("18", "19") for e in evs)
+
+
+def test_fronted_capital_gives_an_unnamed_ministry_its_country():
+    evs = events("A bomb hit a bus near Dasu on Thursday. In Beijing, foreign ministry spokesman Zhang Wenhao "
+                 "condemned the bombing and demanded that Pakistan arrest the attackers. "
+                 "Zhang also urged Pakistan to protect Chinese citizens.",
+                 dateline="PESHAWAR, March 14 (AFP) - ")
+    assert one(evs, "11").source.country == "CHN"
+    assert one(evs, "10").source.country == "CHN"
+    assert one(evs, "02").source.country == "CHN"  # the same spokesman, named again

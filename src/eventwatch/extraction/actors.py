@@ -280,6 +280,11 @@ class ArticleActors:
                 sector = actor.sector or sector
                 # a titled official without a country serves the article's country; an untitled person is
                 # a civilian of it
+                placed = None if actor.country or country or sector != "GOV" else self._fronted_capital(tok)
+                if placed:  # "In Beijing, foreign ministry spokesman Zhang Wenhao condemned ...": a Chinese official
+                    old, actor = actor, Actor(text=actor.text, name=actor.name, country=placed, sector=actor.sector)
+                    for key in [k for k, v in self.persons.items() if v is old]:  # "Zhang Wenhao", "Zhang"
+                        self.persons[key] = actor
                 a = Actor(text=text, name=actor.name, country=actor.country or country or self.home_country,
                           sector=sector or "CVL")
                 return self._remember(Resolved(a, "person"))
@@ -349,6 +354,8 @@ class ArticleActors:
                             break
                 if country:
                     break
+        if not country and sector == "GOV":
+            country = self._fronted_capital(tok)  # "In Beijing, a foreign ministry spokesman said ..."
         needs = False
         if not country and (sector in ("REB", "CVL") or sector_terms().get((tok.lemma_.lower(),), ("", ""))[1] == "place"):
             needs = True  # unknown perpetrators and victims, and places attacked: the country where it happened
@@ -441,6 +448,23 @@ class ArticleActors:
             if head.head.i == head.i:
                 return None
             head = head.head
+        return None
+
+    def _fronted_capital(self, tok) -> str | None:
+        """The country whose capital a fronted "In Beijing, ..." names, for the subject of that clause: an
+        official with no country of his own speaks for the government where he speaks."""
+        if tok.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        verb = tok.head
+        while verb.dep_ == "conj" and verb.head.i != verb.i:
+            verb = verb.head
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ == "in" and c.i < tok.i:
+                for o in c.children:
+                    if o.dep_ == "pobj" and o.pos_ == "PROPN":
+                        found = countries.country_by_capital(_entity_text(o))
+                        if found:
+                            return found
         return None
 
     def _home_place_country(self, phrase) -> str | None:

@@ -442,6 +442,8 @@ def _place_for(st: _ArticleState, sent, cand: Candidate, root: str) -> Place | N
             continue
         if physical and not placed and not within:
             continue
+        if cand.mode == REFERENCE and not within:
+            continue  # "In Beijing, ... condemned the bombing": where the speaker is, not where the bomb went off
         if not within and not _governs(ent.root, trig):
             continue  # "... a highway used to haul copper from mines in the Andes": another clause's place
         if ent.root.dep_ in ("nsubj", "nsubjpass", "poss") or ent.root.dep_ == "compound" and ent.root.head.dep_ in (
