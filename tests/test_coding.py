@@ -152,3 +152,29 @@ def test_fronted_capital_gives_an_unnamed_ministry_its_country():
     assert one(evs, "11").source.country == "CHN"
     assert one(evs, "10").source.country == "CHN"
     assert one(evs, "02").source.country == "CHN"  # the same spokesman, named again
+
+
+def test_convicted_and_sentenced_them_is_one_finding_against_the_convicts():
+    evs = events("Judge Amjad Ali convicted Tariq Mehmood and Sajid Rauf of murder and also sentenced them "
+                 "to life in prison, a court official told Reuters.")
+    found = [e for e in evs if e.code == "116"]
+    assert len(found) == 1 and found[0].target.name == "Tariq Mehmood"
+
+
+def test_court_rulings_pleas_cases_warrants_and_protests():
+    evs = events("A bomb hit a bus near Dasu on Monday. Police registered a terrorism case on Tuesday over the "
+                 "bombing. An anti-terrorism court on Wednesday charged Tariq Mehmood over the attack. "
+                 "Mehmood pleaded not guilty to the charges, his lawyer said. The court issued warrants on "
+                 "Thursday for the arrest of a third suspect. China's embassy welcomed the verdict. "
+                 "Residents of Dasu staged a protest on Thursday to demand better security.")
+    codes = {e.code: e for e in evs}
+    assert codes["091"].target.sector == "REB"  # the case is against the bombers
+    assert codes["016"].source.name == "Tariq Mehmood" and codes["016"].target.sector == "JUD"
+    assert sum(e.code == "173" for e in evs) == 2
+    assert codes["051"].target.sector == "JUD"
+    assert codes["141"].source.sector == "CVL" and not any(e.root == "10" for e in evs)
+
+
+def test_arriving_to_join_a_probe_is_no_investigation_yet():
+    evs = events("A team of Chinese investigators arrived in Islamabad on Thursday to join the probe.")
+    assert not any(e.root == "09" for e in evs)

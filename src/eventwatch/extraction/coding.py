@@ -247,6 +247,11 @@ def _match(rule: Rule, verb) -> bool:
             if not any(c.dep_ in ("ccomp", "xcomp") and _child(c, "nsubj") is not None
                        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in verb.children):
                 return False
+        elif kind == "acomp":  # "pleaded not guilty": "not-guilty" asks for the negated adjective
+            if not any(c.dep_ == "acomp" and any(
+                    c.lemma_.lower() == v.split("-")[-1] and (not v.startswith("not-") or _child(c, "neg") is not None)
+                    for v in values) for c in verb.children):
+                return False
         elif kind == "mod":
             if not any(m.lemma_.lower() in values or m.lower_ in values for m in verb.subtree if m.i < verb.i):
                 return False
@@ -486,6 +491,9 @@ def _noun_path(tok, verb) -> bool:
     return False
 
 
+JUDGMENT_NOUNS = word_set("judgment_nouns")
+
+
 def _resolve_targets(toks, actors: ArticleActors) -> list[Resolved]:
     """Targets from object tokens; an event noun stands for its perpetrator ("condemned the attack")."""
     res = []
@@ -517,6 +525,9 @@ def _resolve_targets(toks, actors: ArticleActors) -> list[Resolved]:
                     first = res[before].actor
                     found = [Resolved(type(f.actor)(text=f.actor.text, name=f.actor.name, country=first.country,
                                                     sector=f.actor.sector), f.kind) for f in found]
+                if not found and c.lemma_.lower() in JUDGMENT_NOUNS:
+                    # "welcomed the verdict": the court that gave it
+                    found = [r for r in reversed(actors.history) if r.actor.sector == "JUD"][:1]
                 if not found:  # "praised China's support": the owner of what was praised
                     for poss in _children(c, "poss"):
                         if poss.pos_ == "PRON":
@@ -801,6 +812,10 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
                 return []  # "No Chinese nationals were harmed": stative negation, no event
             sources = _resolve_all(_conjuncts(subj_tok), actors)
         targets = _targets_for(rule, verb, actors, passive)
+    if verb.dep_ == "conj" and not passive and any(
+            d.lower_ in ("them", "him", "her") for d in _children(verb, "dobj")) and _children(verb.head, "dobj"):
+        # "convicted Ahmed and Gul of murder and sentenced them to ...": the first verb's objects
+        targets = _targets_for(rule, verb.head, actors, False) or targets
     code = rule.code
     if "negform" in rule.flags and (negated or tkind == "refuse"):
         # "would not tolerate" is a warning, coded positively (conventions 2.3 negation-form)
@@ -943,6 +958,10 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             p.dep_ == "prep" and any(t.like_num and len(t.text) == 4 and t.text[:2] in ("19", "20") for t in p.subtree)
             for p in noun.children)):
         return []  # "Fighting along the border in September 2022 killed about 100 people": history
+    if kind == "light" and verb.dep_ in ("advcl", "xcomp") and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and _child(verb, "nsubj") is None \
+            and verb.head.pos_ == "VERB" and (lexicon_lemma(verb.head, verb_rules()) or "") not in OBJECT_CONTROL:
+        return []  # "arrived in Islamabad to join the probe": a purpose, not yet an act
     skip, mode, negated, tkind, governor = _modal_context(verb)
     if skip:
         return []
@@ -964,6 +983,10 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
                 targets.extend(_resolve_targets(objs, actors))
             if targets:
                 break
+        if not targets and "perp" in rule.flags:  # "opened an investigation": into the last attack's perpetrators
+            last = actors.last_perpetrator.get("18") or actors.last_perpetrator.get("19") or \
+                actors.last_perpetrator.get("20")
+            targets = [last] if last is not None else []
     elif kind == "during":
         subj = _subject(verb)
         if subj is not None:
