@@ -178,3 +178,19 @@ def test_court_rulings_pleas_cases_warrants_and_protests():
 def test_arriving_to_join_a_probe_is_no_investigation_yet():
     evs = events("A team of Chinese investigators arrived in Islamabad on Thursday to join the probe.")
     assert not any(e.root == "09" for e in evs)
+
+
+def test_pledge_to_punish_perpetrators_made_in_a_call_targets_the_caller():
+    evs = events("A bomb hit a bus carrying Chinese engineers near Dasu on Tuesday. "
+                 "Chinese Foreign Minister Li Wen held a telephone call with Pakistani Foreign Minister Omar Jamali "
+                 "on Thursday. Jamali said Pakistan would conduct a thorough investigation into the attack and "
+                 "punish those responsible.")
+    pledges = [e for e in evs if e.root == "03"]
+    assert pledges and all((e.source.country, e.target.country) == ("PAK", "CHN") for e in pledges)
+
+
+def test_purpose_of_an_appealed_act_is_not_asserted():
+    evs = events("The minister urged Pakistan to deploy more troops to protect Chinese nationals, adding that "
+                 "Pakistan should reinforce security measures so as to ensure the safety of Chinese workers.",
+                 dateline="BEIJING, March 14 (Xinhua) -- ")
+    assert not any(e.source.country == "PAK" and e.mode == "asserted" for e in evs)

@@ -78,6 +78,7 @@ class ArticleActors:
     last_dyad: tuple[Resolved, Resolved] | None = None  # the last two parties acting on each other
     last_source: dict[str, Resolved] = field(default_factory=dict)  # root -> source of the last such event
     country_order: list[str] = field(default_factory=list)  # countries in order of first mention
+    interlocutor: dict[str, Resolved] = field(default_factory=dict)  # country -> the foreign party it last met
 
     local_acronyms: set = field(default_factory=set)
 

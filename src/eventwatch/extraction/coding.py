@@ -335,7 +335,10 @@ def _modal_context(verb):
         if dep == "ccomp" and head.lemma_.lower() in SPEECH:
             governor = head
             break
-        if dep in ("advcl", "acl") and not (head_aux & FUTURE_AUX):
+        if dep in ("advcl", "acl") and not (head_aux & FUTURE_AUX) and not (dep == "advcl" and to_inf and head.dep_ in (
+                "xcomp", "ccomp", "advcl") and head.tag_ == "VB"):
+            # a purpose clause of a finite act is its own assertion; one hanging on an infinitive ("should
+            # reinforce troops to crack down ... so as to ensure ...") shares that infinitive's modality
             break
         t = head
         depth += 1
@@ -662,6 +665,19 @@ def _note_dyads(cands: list[Candidate], actors: ArticleActors):
             actors.last_source[c.code[:2]] = c.source
         if c.extra.get("dyad") and not c.negated and (c.code[:2] in DYAD_ROOTS or c.code[:3] in DYAD_ROOTS):
             actors.last_dyad = (c.source, c.target)
+        if c.code[:2] == "04" and not c.negated and c.source and c.target and c.source.actor.country and \
+                c.target.actor.country and c.source.actor.country != c.target.actor.country:
+            actors.interlocutor[c.source.actor.country] = c.target
+            actors.interlocutor[c.target.actor.country] = c.source
+
+
+def _pledged_to(source: Resolved, target: Resolved | None, actors: ArticleActors) -> Resolved | None:
+    """"Pakistan will resort to all means to apprehend the perpetrators", said in talks with China: a pledge
+    to act against one's own armed groups is made to the foreign party one is talking to (conventions 2.2;
+    the target of the pledged act is not the target of the pledge)."""
+    if target is not None and not (target.actor.sector == "REB" and target.actor.country == source.actor.country):
+        return target
+    return actors.interlocutor.get(source.actor.country, target)
 
 
 def code_sentence(sent, actors: ArticleActors, *, skip_before: int = 0) -> list[Candidate]:
@@ -880,6 +896,8 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
                 c = "145"  # protesters who hurt police riot; they do not wage war (CAMEO 145)
             if tkind:
                 c = transform(tkind, c)
+                if c[:2] == "03":
+                    t = _pledged_to(s, t, actors)
             elif not negated and c[:2] in VIOLENT_NOUN_ROOTS:
                 actors.last_perpetrator[c[:2]] = s
             m = mode if tkind else ASSERTED
@@ -1025,6 +1043,8 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             t = _as_militants(c, rule, t, sent)
             if tkind:
                 c = transform(tkind, c)
+                if c[:2] == "03":
+                    t = _pledged_to(s, t, actors)
             elif not negated and c[:2] in VIOLENT_NOUN_ROOTS:
                 actors.last_perpetrator[c[:2]] = s
             out.append(Candidate(noun, c, s, t, mode if tkind else ASSERTED, negated,
