@@ -194,3 +194,8 @@ def test_purpose_of_an_appealed_act_is_not_asserted():
                  "Pakistan should reinforce security measures so as to ensure the safety of Chinese workers.",
                  dateline="BEIJING, March 14 (Xinhua) -- ")
     assert not any(e.source.country == "PAK" and e.mode == "asserted" for e in evs)
+
+
+def test_weekday_after_a_carrying_participle_dates_the_attack():
+    evs = events("A bomb hit a bus carrying Chinese engineers near Dasu on Tuesday.")
+    assert one(evs, "18").date == "2024-03-12"

@@ -323,7 +323,9 @@ def _date_owner(sent, expr):
         t = t.head  # climb out of the expression itself
     h = t.head
     for _ in range(8):
-        if h.pos_ in ("VERB", "AUX") or h.pos_ == "NOUN" and lexicon_lemma(h, noun_rules()):
+        if h.pos_ == "VERB" and h.dep_ == "acl" and h.tag_ == "VBG" and h.head.pos_ in ("NOUN", "PROPN"):
+            pass  # "a bus carrying engineers ... on Tuesday": the date is the clause's, not the participle's
+        elif h.pos_ in ("VERB", "AUX") or h.pos_ == "NOUN" and lexicon_lemma(h, noun_rules()):
             return h
         if h.head.i == h.i:
             return h
