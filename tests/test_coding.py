@@ -199,3 +199,17 @@ def test_purpose_of_an_appealed_act_is_not_asserted():
 def test_weekday_after_a_carrying_participle_dates_the_attack():
     evs = events("A bomb hit a bus carrying Chinese engineers near Dasu on Tuesday.")
     assert one(evs, "18").date == "2024-03-12"
+
+
+def test_case_registered_over_a_bus_bombing_is_against_its_perpetrators():
+    evs = events("Counter-terrorism police registered a terrorism case on Wednesday over Tuesday's bus bombing "
+                 "near Dasu that killed 13 people, officials said.")
+    e = one(evs, "09")
+    assert e.code == "091" and e.target.sector == "REB"
+
+
+def test_baloch_liberation_front_claim_is_its_own():
+    evs = events("A roadside bomb killed three policemen in Kech on Wednesday. The outlawed Balochistan "
+                 "Liberation Front claimed responsibility for the bombing.", dateline="QUETTA, March 14 (AP) — ")
+    e = [x for x in evs if x.code == "015"][0]
+    assert (e.source.name, e.source.country, e.source.sector) == ("Baloch Liberation Front", "PAK", "REB")

@@ -596,8 +596,8 @@ def _event_noun_actor(noun, actors: ArticleActors) -> Resolved | None:
     for c in noun.children:
         if c.dep_ in ("poss", "compound", "amod") and c.pos_ in ("PROPN", "NOUN", "ADJ"):
             r = actors.resolve(c)
-            if r is not None and r.actor.sector:
-                return r
+            if r is not None and r.actor.sector and r.actor.sector not in UNARMED:
+                return r  # "the Israeli strike", but "the bus bombing" names its victims, not its perpetrator
     last = actors.last_perpetrator.get(root) or (actors.last_perpetrator.get("18") or actors.last_perpetrator.get(
         "19") or actors.last_perpetrator.get("20") if root != "17" else None)
     if last is not None:
