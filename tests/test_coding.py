@@ -213,3 +213,10 @@ def test_baloch_liberation_front_claim_is_its_own():
                  "Liberation Front claimed responsibility for the bombing.", dateline="QUETTA, March 14 (AP) — ")
     e = [x for x in evs if x.code == "015"][0]
     assert (e.source.name, e.source.country, e.source.sector) == ("Baloch Liberation Front", "PAK", "REB")
+
+
+def test_describing_an_attack_as_a_heinous_act_condemns_it():
+    evs = events("A bomb hit a bus near Dasu on Wednesday. Pakistan's foreign ministry described the blast as "
+                 "a \"heinous act\". Witnesses described the blast as deafening.")
+    hits = [e for e in evs if e.root == "11"]
+    assert len(hits) == 1 and hits[0].source.sector == "GOV" and hits[0].target.sector == "REB"
