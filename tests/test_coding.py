@@ -220,3 +220,15 @@ def test_describing_an_attack_as_a_heinous_act_condemns_it():
                  "a \"heinous act\". Witnesses described the blast as deafening.")
     hits = [e for e in evs if e.root == "11"]
     assert len(hits) == 1 and hits[0].source.sector == "GOV" and hits[0].target.sector == "REB"
+
+
+def test_rammed_into_a_van_carrying_foreigners_targets_them():
+    evs = events("A suicide bomber rammed an explosives-laden motorcycle into a van carrying Chinese employees "
+                 "of a steel mill on Wednesday.")
+    e = one(evs, "18")
+    assert e.code == "1831" and e.target.country == "CHN"
+
+
+def test_fighting_dated_to_an_earlier_year_is_background():
+    evs = events("Fighting along the border in September 2022 killed about 100 people.")
+    assert not any(e.root in ("18", "19", "20") for e in evs)

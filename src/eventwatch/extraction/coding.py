@@ -798,6 +798,10 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         return []
     passive = _is_passive(verb)
     subj_tok = _subject(verb)
+    if subj_tok is not None and rule.code.split("|")[0][:2] in VIOLENT_NOUN_ROOTS and any(
+            p.dep_ == "prep" and any(t.like_num and len(t.text) == 4 and t.text[:2] in ("19", "20") for t in p.subtree)
+            for p in subj_tok.children):
+        return []  # "Fighting along the border in September 2022 killed about 100 people": history (2.4)
     if (subj_tok is not None and not passive and verb.lemma_.lower() in RESULT_VERBS
             and subj_tok.lemma_.lower() in noun_rules()):
         return []  # "a drone strike killed ...": coded once, from the noun (conventions 2.3b)
