@@ -232,3 +232,10 @@ def test_rammed_into_a_van_carrying_foreigners_targets_them():
 def test_fighting_dated_to_an_earlier_year_is_background():
     evs = events("Fighting along the border in September 2022 killed about 100 people.")
     assert not any(e.root in ("18", "19", "20") for e in evs)
+
+
+def test_assurance_that_reports_a_pledge_is_one_event():
+    evs = events("The Chinese foreign minister held a phone call with Pakistani Foreign Minister Omar Jamali on "
+                 "Wednesday. Jamali assured him that Islamabad would further tighten security for Chinese nationals.")
+    pledges = [e for e in evs if e.root == "03"]
+    assert len(pledges) == 1 and pledges[0].code == "0334" and pledges[0].target.country == "CHN"

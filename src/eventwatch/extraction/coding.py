@@ -1099,6 +1099,10 @@ def _merge(cands: list[Candidate]) -> list[Candidate]:
     # "agreed to release detainees": the agreement is the intent to release, not a second event
     governors = {c.governor.i for c in cands if c.governor is not None and c.mode == INTENT}
     cands = [c for c in cands if not (c.code == "030" and c.trigger.i in governors)]
+    # "assured Zhao that Islamabad would tighten security": the assurance is the pledge it reports, one event
+    pledges = [c for c in cands if c.mode == INTENT and c.code[:2] == "03" and c.source is not None]
+    cands = [c for c in cands if not (c.code == "030" and c.mode == ASSERTED and c.source is not None and any(
+        p.source.actor.country == c.source.actor.country and c.trigger in p.trigger.ancestors for p in pledges))]
     _mark_dyads(cands)
     # "attacked a police station and exchanged fire with security forces" is one fight: the most specific
     # code of the same root between the same parties wins
