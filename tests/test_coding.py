@@ -239,3 +239,4 @@ def test_assurance_that_reports_a_pledge_is_one_event():
                  "Wednesday. Jamali assured him that Islamabad would further tighten security for Chinese nationals.")
     pledges = [e for e in evs if e.root == "03"]
     assert len(pledges) == 1 and pledges[0].code == "0334" and pledges[0].target.country == "CHN"
+

@@ -374,6 +374,10 @@ def _habitual(verb, code: str = "") -> bool:
     t = verb
     # "Police suspect insurgents ...", "Pakistan says ...": statements in the present are current, not habits
     statement = code[:2] in ("01", "02", "10", "11", "12", "13")
+    if statement and verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        obj, subj = _child(verb, "dobj"), _child(verb, "nsubj")
+        if verb.dep_ == "relcl" or obj is not None and subj is not None and obj.i < subj.i < verb.i:
+            return True  # "which the Kremlin denies", "..., a charge Islamabad denies": a standing position (2.4)
     for depth in range(3):
         if _habitual_clause(t, tense=depth == 0 and not statement):
             return True
