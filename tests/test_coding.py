@@ -240,3 +240,12 @@ def test_assurance_that_reports_a_pledge_is_one_event():
     pledges = [e for e in evs if e.root == "03"]
     assert len(pledges) == 1 and pledges[0].code == "0334" and pledges[0].target.country == "CHN"
 
+
+
+def test_court_acts_where_it_sits_and_a_town_the_tagger_calls_a_date_is_a_place():
+    evs = events("An anti-terrorism court in Abbottabad on Wednesday charged two men over the bombing of a bus "
+                 "near Dasu. Two other suspects were detained in a raid near Turbat on Tuesday, police said.")
+    court = [e for e in evs if e.source.sector == "JUD"]
+    assert court and court[0].location.name == "Abbottabad"
+    raid = [e for e in evs if e.code == "173" and e.source.sector != "JUD"]
+    assert raid and raid[0].location is not None and raid[0].location.name == "Turbat"
