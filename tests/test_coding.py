@@ -249,3 +249,10 @@ def test_court_acts_where_it_sits_and_a_town_the_tagger_calls_a_date_is_a_place(
     assert court and court[0].location.name == "Abbottabad"
     raid = [e for e in evs if e.code == "173" and e.source.sector != "JUD"]
     assert raid and raid[0].location is not None and raid[0].location.name == "Turbat"
+
+
+def test_fronted_place_covers_coordinated_statements():
+    evs = events("A bomb hit a bus near Dasu on Thursday. In Beijing, foreign ministry spokesman Zhang Wenhao "
+                 "condemned the bombing and demanded that Pakistan arrest the attackers.",
+                 dateline="PESHAWAR, March 14 (AFP) - ")
+    assert one(evs, "10").location.name == "Beijing"

@@ -467,6 +467,8 @@ def _place_for(st: _ArticleState, sent, cand: Candidate, root: str) -> Place | N
             continue
         within = lo <= ent.start_char and ent.end_char <= hi
         prep = ent.root.head if ent.root.dep_ == "pobj" else None
+        if not within and prep is not None and trig.dep_ == "conj" and prep.head.i == trig.head.i and prep.i < prep.head.i:
+            within = True  # "In Beijing, the spokesman condemned ... and demanded ...": both acts are placed
         if prep is not None and prep.lower_ == "of" and prep.head.lemma_.lower() in PLACE_NOUNS:
             prep = prep.head.head if prep.head.dep_ == "pobj" else prep  # "near the border town of Dhobley"
         placed = prep is not None and prep.lower_ in PLACE_PREPS or ent.root.dep_ == "compound" and \
