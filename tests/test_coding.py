@@ -256,3 +256,10 @@ def test_fronted_place_covers_coordinated_statements():
                  "condemned the bombing and demanded that Pakistan arrest the attackers.",
                  dateline="PESHAWAR, March 14 (AFP) - ")
     assert one(evs, "10").location.name == "Beijing"
+
+
+def test_suspects_caught_or_nabbed_are_arrests_but_a_fire_is_not():
+    evs = events("The suspects were caught at a warehouse in Lahore on Wednesday, police said. "
+                 "Police nabbed two men in Quetta on Tuesday. A fuel tanker caught fire on the highway.")
+    arrests = [e for e in evs if e.code == "173"]
+    assert len(arrests) == 2 and all(e.source.sector == "COP" for e in arrests)
