@@ -263,3 +263,12 @@ def test_suspects_caught_or_nabbed_are_arrests_but_a_fire_is_not():
                  "Police nabbed two men in Quetta on Tuesday. A fuel tanker caught fire on the highway.")
     arrests = [e for e in evs if e.code == "173"]
     assert len(arrests) == 2 and all(e.source.sector == "COP" for e in arrests)
+
+
+def test_instrument_agent_leaves_unknown_bombers_but_the_blast_is_a_toll():
+    evs = events("Two soldiers were killed by a roadside bomb in Kech on Tuesday. Three more were wounded by the "
+                 "blast. The device was planted under a culvert and was detonated by remote control.")
+    attacks = [e for e in evs if e.root == "18"]
+    assert [e.code for e in attacks] == ["1833", "1833"]
+    assert all(e.source.sector == "REB" and e.source.country == "PAK" for e in attacks)
+    assert not any("wounded by the" in e.sentence for e in attacks)

@@ -823,8 +823,10 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             # "injured by stones thrown by protesters": the thrower acts; a bare instrument invents no one
             inner = [g for ag in agents for acl in ag.children if acl.dep_ == "acl" for g in _prep_objects(acl, {"by"})]
             sources = _resolve_all(inner, actors)
-            if not sources:
-                return []
+            if not sources and (rule.code.split("|")[0][:2] not in VIOLENT_NOUN_ROOTS[1:] or any(
+                    _definite(ag) for ag in agents)):
+                return []  # "killed by the blast" restates a toll (2.4)
+            # "detonated by remote control", "killed by a roadside bomb": an instrument; the bombers are unknown
         if subj_tok is not None and "dobj" in rule.targets:
             # "a bus carrying Chinese personnel was attacked": the people it carried
             targets = _resolve_targets([subj_tok], actors)
