@@ -272,3 +272,10 @@ def test_instrument_agent_leaves_unknown_bombers_but_the_blast_is_a_toll():
     assert [e.code for e in attacks] == ["1833", "1833"]
     assert all(e.source.sector == "REB" and e.source.country == "PAK" for e in attacks)
     assert not any("wounded by the" in e.sentence for e in attacks)
+
+
+def test_him_after_a_call_is_the_person_called_not_the_caller():
+    evs = events("Interior Minister Omar Jamali telephoned Chinese Ambassador Li Wen on Wednesday and assured him "
+                 "that those behind the attack would be punished.")
+    e = one(evs, "03")
+    assert (e.source.country, e.target.country, e.target.name) == ("PAK", "CHN", "Li Wen")

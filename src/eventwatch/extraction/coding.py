@@ -842,6 +842,12 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             d.lower_ in ("them", "him", "her") for d in _children(verb, "dobj")) and _children(verb.head, "dobj"):
         # "convicted Ahmed and Gul of murder and sentenced them to ...": the first verb's objects
         targets = _targets_for(rule, verb.head, actors, False) or targets
+    pron = [d for d in _children(verb, "dobj", "dative") if d.lower_ in ("him", "her")]
+    if pron and sources and targets and all(t.actor.name and t.actor.name == sources[0].actor.name for t in targets):
+        # "Awan telephoned Ambassador Zhou and assured him": "him" is the other person, not the speaker
+        other = next((r for r in reversed(actors.history) if r.kind == "person" and r.actor.name
+                      and r.actor.name != sources[0].actor.name), None)
+        targets = [other] if other is not None else targets
     code = rule.code
     if "negform" in rule.flags and (negated or tkind == "refuse"):
         # "would not tolerate" is a warning, coded positively (conventions 2.3 negation-form)
