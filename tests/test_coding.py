@@ -277,5 +277,8 @@ def test_instrument_agent_leaves_unknown_bombers_but_the_blast_is_a_toll():
 def test_him_after_a_call_is_the_person_called_not_the_caller():
     evs = events("Interior Minister Omar Jamali telephoned Chinese Ambassador Li Wen on Wednesday and assured him "
                  "that those behind the attack would be punished.")
-    e = one(evs, "03")
-    assert (e.source.country, e.target.country, e.target.name) == ("PAK", "CHN", "Li Wen")
+    pledges = [e for e in evs if e.root == "03"]
+    assert len(pledges) == 1  # the assurance and the pledge it reports are one event
+    e = pledges[0]
+    assert (e.source.country, e.source.sector, e.target.country, e.target.name) == ("PAK", "GOV", "CHN", "Li Wen")
+    assert e.date == "2024-03-13"  # dated to the call and assurance, not to the punishment

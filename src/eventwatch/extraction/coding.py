@@ -1113,8 +1113,18 @@ def _merge(cands: list[Candidate]) -> list[Candidate]:
     cands = [c for c in cands if not (c.code == "030" and c.trigger.i in governors)]
     # "assured Zhao that Islamabad would tighten security": the assurance is the pledge it reports, one event
     pledges = [c for c in cands if c.mode == INTENT and c.code[:2] == "03" and c.source is not None]
-    cands = [c for c in cands if not (c.code == "030" and c.mode == ASSERTED and c.source is not None and any(
-        p.source.actor.country == c.source.actor.country and c.trigger in p.trigger.ancestors for p in pledges))]
+    absorbed = set()
+    for c in cands:
+        if c.code != "030" or c.mode != ASSERTED or c.source is None:
+            continue
+        for p in pledges:
+            if c.trigger in p.trigger.ancestors and p.source.actor.country in (None, c.source.actor.country):
+                if p.source.actor.country is None:  # "assured him that those behind it would be punished"
+                    p.source, p.target = c.source, c.target or p.target
+                p.governor = c.trigger  # dated to the assurance
+                absorbed.add(id(c))
+                break
+    cands = [c for c in cands if id(c) not in absorbed]
     _mark_dyads(cands)
     # "attacked a police station and exchanged fire with security forces" is one fight: the most specific
     # code of the same root between the same parties wins
