@@ -282,3 +282,9 @@ def test_him_after_a_call_is_the_person_called_not_the_caller():
     e = pledges[0]
     assert (e.source.country, e.source.sector, e.target.country, e.target.name) == ("PAK", "GOV", "CHN", "Li Wen")
     assert e.date == "2024-03-13"  # dated to the call and assurance, not to the punishment
+
+
+def test_explicit_refusal_to_comment_is_011_but_no_reply_is_nothing():
+    evs = events("The foreign ministry spokesperson declined to comment on the strikes on Thursday. "
+                 "Police did not respond to requests for comment.")
+    assert [e.code for e in evs] == ["011"]
