@@ -288,3 +288,17 @@ def test_explicit_refusal_to_comment_is_011_but_no_reply_is_nothing():
     evs = events("The foreign ministry spokesperson declined to comment on the strikes on Thursday. "
                  "Police did not respond to requests for comment.")
     assert [e.code for e in evs] == ["011"]
+
+
+def test_acronym_defined_in_the_article_stands_for_its_long_form():
+    evs = events("A rocket hit a gas field near Chamchamal on Wednesday, the Kurdistan Regional Government (KRG) "
+                 "said. The KRG condemned the attack as a terrorist act.", dateline="ERBIL, March 14 (Reuters) - ")
+    e = one(evs, "11")
+    assert (e.source.country, e.source.sector) == ("IRQ", "GOV")
+
+
+def test_drone_strike_naming_its_actor_is_an_event():
+    evs = events("An Israeli drone struck a car carrying two Hezbollah commanders near Tyre on Wednesday.",
+                 dateline="BEIRUT, March 14 (Reuters) - ")
+    e = one(evs, "19")
+    assert (e.code, e.source.country, e.target.country) == ("195", "ISR", "LBN")

@@ -81,6 +81,7 @@ class ArticleActors:
     interlocutor: dict[str, Resolved] = field(default_factory=dict)  # country -> the foreign party it last met
 
     local_acronyms: set = field(default_factory=set)
+    defined: dict = field(default_factory=dict)  # "KRG" -> the head token of "Kurdistan Regional Government (KRG)"
 
     def __post_init__(self):
         self._scan_acronyms()
@@ -95,6 +96,8 @@ class ArticleActors:
                     and t.i + 1 < len(doc) and doc[t.i + 1].text == ")":
                 hit = named_actors().get((t.text.lower(),))
                 if hit is None:
+                    if t.i > 1 and doc[t.i - 2].pos_ in ("PROPN", "NOUN"):
+                        self.defined.setdefault(t.text, doc[t.i - 2])  # the long form stands for the acronym
                     continue
                 start = max(0, t.i - 8)
                 before = {x.lower_ for x in doc[start:t.i - 1] if x.is_alpha}
@@ -270,6 +273,12 @@ class ArticleActors:
             return None
         if tok.pos_ == "PRON" or low in PRONOUNS_PERSON | PRONOUNS_GROUP:
             return self._speaker(tok) or self._pronoun(low)
+        long_form = self.defined.get(tok.text)
+        if long_form is not None and long_form.i != tok.i and tok.i > long_form.i:
+            r = self.resolve(long_form, role=role)  # "the KRG" after "Kurdistan Regional Government (KRG)"
+            if r is not None:
+                return self._remember(Resolved(Actor(text=tok.text, name=r.actor.name or tok.text,
+                                                     country=r.actor.country, sector=r.actor.sector), r.kind))
         phrase = self._phrase(tok)
         text = " ".join(t.text for t in phrase)
         # named person (unless the "person" is a known organisation: the tagger calls al Shabaab a PERSON)
