@@ -302,3 +302,12 @@ def test_drone_strike_naming_its_actor_is_an_event():
                  dateline="BEIRUT, March 14 (Reuters) - ")
     e = one(evs, "19")
     assert (e.code, e.source.country, e.target.country) == ("195", "ISR", "LBN")
+
+
+def test_victims_of_another_nationality_in_the_outcome_clause_are_targets_too():
+    evs = events("A roadside bomb struck a van carrying Chinese engineers near Dasu on Wednesday, wounding two "
+                 "Chinese nationals and killing their Pakistani driver, police said. "
+                 "A bomb hit a bus carrying Chinese workers near Gwadar on Tuesday, killing 13 people.")
+    first = {e.target.country for e in evs if e.root == "18" and "driver" in e.sentence}
+    second = {e.target.country for e in evs if e.root == "18" and "Gwadar" in e.sentence}
+    assert first == {"CHN", "PAK"} and second == {"CHN"}  # a bare count names no one new

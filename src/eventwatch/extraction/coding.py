@@ -609,6 +609,28 @@ def _event_noun_actor(noun, actors: ArticleActors) -> Resolved | None:
     return _unknown("COP" if root == "17" else "REB")
 
 
+def _outcome_victims(verb, actors: ArticleActors) -> list[Resolved]:
+    """Victims of another nationality named in the attack's own outcome clause ("struck a vehicle carrying
+    Chinese engineers ..., wounding three Chinese nationals and killing their Pakistani driver"); a bare
+    count ("killing 13 people") names no one new."""
+    out = []
+    for c in verb.children:
+        if c.dep_ in ("advcl", "conj") and c.tag_ == "VBG" and c.lemma_.lower() in CASUALTY_VERBS:
+            for d in _children(c, "dobj") + [x for cc in _children(c, "conj") for x in _children(cc, "dobj")]:
+                r = actors.resolve(d)
+                if r is None:  # "their Pakistani driver": a person the lexicon has no word for
+                    from ..records import Actor
+                    from .countries import country_by_demonym
+                    nat = next((country_by_demonym(m.text) for m in d.children if m.dep_ == "amod"
+                                and country_by_demonym(m.text)), None)
+                    r = Resolved(Actor(text=d.text, name=None, country=nat, sector="CVL"), "group") if nat else None
+                if r is not None and r.actor.country and not r.needs_place_country and r.actor.sector == "CVL":
+                    out.append(r)
+        if c.dep_ == "advcl" and c.tag_ == "VBG":
+            out.extend(v for v in _outcome_victims(c, actors) if c.lemma_.lower() in CASUALTY_VERBS)
+    return out
+
+
 MASS_KILLING = 30
 
 
@@ -1031,6 +1053,8 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         sources = _named_actor(noun, actors) or [_unknown("REB")]
         objs = _children(verb, "dobj") or _prep_objects(verb, {"through", "into"})  # "ripped through a bus"
         targets = _resolve_targets(objs, actors)
+        targets += [v for v in _outcome_victims(verb, actors) if v.actor.country not in {
+            t.actor.country for t in targets}]
     if not sources:
         return []
     if "recip" in rule.flags and not targets and kind == "light":
