@@ -172,7 +172,7 @@ def test_court_rulings_pleas_cases_warrants_and_protests():
     assert codes["016"].source.name == "Tariq Mehmood" and codes["016"].target.sector == "JUD"
     assert sum(e.code == "173" for e in evs) == 2
     assert codes["051"].target.sector == "JUD"
-    assert codes["141"].source.sector == "CVL" and not any(e.root == "10" for e in evs)
+    assert codes["1412"].source.sector == "CVL" and not any(e.root == "10" for e in evs)  # a protest for a demand
 
 
 def test_arriving_to_join_a_probe_is_no_investigation_yet():

@@ -346,6 +346,7 @@ def _modal_context(verb):
 
 
 PROTEST_VERBS = word_set("protest_verbs")
+PROTEST_AIMS = word_set("protest_aims")
 CASUALTY_VERBS = word_set("casualty_verbs")
 # Roots whose events, in the conventions, always have a target: without one the event is not emitted
 # (precision first), except violence against unnamed victims, who are civilians where it happened.
@@ -871,6 +872,9 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
                       and r.actor.name != sources[0].actor.name), None)
         targets = [other] if other is not None else targets
     code = rule.code
+    if code == "141" and any(c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in PROTEST_AIMS and any(
+            a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in verb.children):
+        code = "1412"  # "staged a protest to demand better security": a protest for a policy change (2.6)
     if "negform" in rule.flags and (negated or tkind == "refuse"):
         # "would not tolerate" is a warning, coded positively (conventions 2.3 negation-form)
         negated, tkind, mode = False, "threat", INTENT
