@@ -311,3 +311,12 @@ def test_victims_of_another_nationality_in_the_outcome_clause_are_targets_too():
     first = {e.target.country for e in evs if e.root == "18" and "driver" in e.sentence}
     second = {e.target.country for e in evs if e.root == "18" and "Gwadar" in e.sentence}
     assert first == {"CHN", "PAK"} and second == {"CHN"}  # a bare count names no one new
+
+
+def test_an_ordered_act_is_coded_to_the_one_who_ordered_it():
+    evs = events("A bomb hit a bus near Dasu on Tuesday. An anti-terrorism court on Wednesday ordered police to "
+                 "produce the alleged planner of the attack. The interior minister ordered police to arrest the "
+                 "attackers.")
+    arrests = [e for e in evs if e.code == "173"]
+    assert {e.source.sector for e in arrests} == {"JUD", "GOV"}  # never an arrest by the police, not yet made
+    assert all(e.target.sector == "REB" for e in arrests)

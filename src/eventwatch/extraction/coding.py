@@ -180,6 +180,7 @@ def _is_passive(verb) -> bool:
 # "prompted Beijing to press ...": verbs whose object does what the complement says (not "telephoned the
 # ambassador to offer condolences", where the caller offers them)
 OBJECT_CONTROL = word_set("object_control")
+COMMAND_VERBS = word_set("command_verbs")
 
 
 def _subject(verb):
@@ -190,7 +191,9 @@ def _subject(verb):
         if s is not None:
             return s
         if t.dep_ == "xcomp" and _child(t.head, "dobj") is not None and t.head.lemma_.lower() in OBJECT_CONTROL:
-            if _is_passive(t):  # "ordered 200 police officers to be deployed": the one who ordered it
+            if _is_passive(t) or t.head.lemma_.lower() in COMMAND_VERBS:
+                # "ordered 200 police officers to be deployed", "ordered police to produce the planner": the
+                # one who ordered it acts (the order is the act the article reports)
                 t = t.head
                 continue
             return _child(t.head, "dobj")  # "prompting Beijing to press ...": the object acts
