@@ -9,7 +9,7 @@ from eventwatch.extraction.actors import named_actors, sector_terms
 from eventwatch.settings import DATA_DIR
 
 SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "OPP", "REB", "CVL", "BUS", "MED", "NGO", "IGO", "EDU", "HLH", "LAB"}
-COND_KINDS = {"prt", "prep", "obj", "objmod", "xcomp", "ccomp", "pobj", "tocomp", "mod"}
+COND_KINDS = {"prt", "prep", "obj", "objmod", "xcomp", "ccomp", "pobj", "tocomp", "acomp", "mod"}
 TARGET_SPECS = {"dobj", "dative", "xobj", "ccomp"}
 FLAGS = {"recip", "accuse", "speech", "perp", "negform", "other", "victims"}
 

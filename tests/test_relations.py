@@ -281,8 +281,7 @@ def test_seed_dyad_shows_the_august_2021_consultation_pledge_and_demand(ingested
 
 @pytest.mark.slow
 @seed_only
-@pytest.mark.xfail(strict=True, reason="the coder gives Yusuf's pledge to apprehend the perpetrators the target "
-                                       "PAK REB, not CHN, so it is outside the CHN-PAK dyad")
 def test_seed_dyad_shows_the_pakistani_pledge(ingested):
+    # Yusuf's pledge to apprehend the perpetrators, made in the talks with China, is coded to China
     r = eventwatch.dyad("CHN", "PAK", db=ingested, since="2021-08-01", until="2021-08-31")
     assert r.periods[0].b_to_a.kinds["pledges"] >= 1

@@ -18,9 +18,12 @@ SAMPLES = ROOT / "samples"
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 
 # floors: (F1, precision, date accuracy), set a little under the figures measured on 2026-11-29:
-# samples F1 0.719 P 0.854 dates 0.822; dev F1 0.787 P 0.912 dates 0.910 (README, "Measured")
-SAMPLE_FLOOR = (0.70, 0.83, 0.80)
+# samples F1 0.747 P 0.884 dates 0.829; dev F1 0.791 P 0.918 dates 0.910; story F1 0.953 P 0.981
+# dates 0.980 (README, "Measured")
+SAMPLE_FLOOR = (0.72, 0.86, 0.80)
 DEV_FLOOR = (0.77, 0.89, 0.90)
+STORY = SAMPLES / "story" / "gold.jsonl"
+STORY_FLOOR = (0.92, 0.95, 0.94)
 
 
 def _check(report, floor):
@@ -46,6 +49,12 @@ def test_sample_corpus_meets_its_floor(sample_report):
 @pytest.mark.skipif(not DEV.exists(), reason="shared/eval not present")
 def test_dev_set_meets_its_floor():
     _check(eventwatch.evaluate(DEV), DEV_FLOOR)
+
+
+def test_story_corpus_meets_its_floor():
+    # the Dasu story (samples/story): restated attacks, wire copies and a case's follow-ups, where a false
+    # attack would make a false incident
+    _check(eventwatch.evaluate(STORY), STORY_FLOOR)
 
 
 def test_sample_corpus_covers_every_root_and_hard_case():

@@ -58,3 +58,12 @@ def test_no_event_from_photos_caption_or_copyright(seed_events):
     for e in seed_events:
         assert body_start <= e.span[0] and e.span[1] <= body_end, (e.code, e.sentence)
         assert "Copyright" not in e.sentence and "Xinhua/Yin Bogu" not in e.sentence
+
+
+def test_pakistans_pledge_in_talks_with_china_is_made_to_china(seed_events):
+    hits = [e for e in seed_events if e.mode == "intent" and "apprehend" in e.sentence]
+    assert hits and all(_pair(e) == ("PAK", "GOV", "CHN", "GOV") for e in hits)
+
+
+def test_chinas_appeal_to_ensure_security_is_no_pakistani_act(seed_events):
+    assert not [e for e in seed_events if e.source and e.source.country == "PAK" and e.mode == "asserted"]

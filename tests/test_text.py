@@ -301,3 +301,13 @@ def test_only_boilerplate_is_ew009():
     with pytest.raises(EventwatchError) as e:
         prepare("Related Stories\n- Kenya hosts talks\nCopyright © 2024 Example Wire. All rights reserved.")
     assert e.value.code == "EW009"
+
+
+def test_title_opening_with_a_figure_is_the_title_not_metadata():
+    text = ("9 Chinese nationals among 13 killed in Pakistan bus attack\n14 July 2021\n\n"
+            "ISLAMABAD, July 14 (Reuters) - A bomb hit a bus near Dasu on Wednesday, killing 13 people, "
+            "officials said.\n\nPolice said the blast was caused by explosives.\n")
+    a = prepare(text)
+    assert a.title == "9 Chinese nationals among 13 killed in Pakistan bus attack"
+    assert a.published == "2021-07-14"
+    assert [b.kind for b in a.blocks][:2] == ["title", "meta"]

@@ -291,7 +291,9 @@ def _listlike(s: str) -> bool:
 
 
 def _headline_like(s: str) -> bool:
-    return len(s) <= 160 and len(s.split()) <= 25 and not re.search(r"[.,;:]$", s) and s[:1].isupper()
+    # "9 Chinese nationals among 13 killed ...": a headline may open with a figure
+    opens = s[:1].isupper() or s[:1].isdigit() and re.search(r"[^\W\d_]{3,}", s) is not None
+    return len(s) <= 160 and len(s.split()) <= 25 and not re.search(r"[.,;:]$", s) and bool(opens)
 
 
 def _sentence_like(s: str) -> bool:

@@ -78,8 +78,10 @@ class ArticleActors:
     last_dyad: tuple[Resolved, Resolved] | None = None  # the last two parties acting on each other
     last_source: dict[str, Resolved] = field(default_factory=dict)  # root -> source of the last such event
     country_order: list[str] = field(default_factory=list)  # countries in order of first mention
+    interlocutor: dict[str, Resolved] = field(default_factory=dict)  # country -> the foreign party it last met
 
     local_acronyms: set = field(default_factory=set)
+    defined: dict = field(default_factory=dict)  # "KRG" -> the head token of "Kurdistan Regional Government (KRG)"
 
     def __post_init__(self):
         self._scan_acronyms()
@@ -94,6 +96,8 @@ class ArticleActors:
                     and t.i + 1 < len(doc) and doc[t.i + 1].text == ")":
                 hit = named_actors().get((t.text.lower(),))
                 if hit is None:
+                    if t.i > 1 and doc[t.i - 2].pos_ in ("PROPN", "NOUN"):
+                        self.defined.setdefault(t.text, doc[t.i - 2])  # the long form stands for the acronym
                     continue
                 start = max(0, t.i - 8)
                 before = {x.lower_ for x in doc[start:t.i - 1] if x.is_alpha}
@@ -269,6 +273,12 @@ class ArticleActors:
             return None
         if tok.pos_ == "PRON" or low in PRONOUNS_PERSON | PRONOUNS_GROUP:
             return self._speaker(tok) or self._pronoun(low)
+        long_form = self.defined.get(tok.text)
+        if long_form is not None and long_form.i != tok.i and tok.i > long_form.i:
+            r = self.resolve(long_form, role=role)  # "the KRG" after "Kurdistan Regional Government (KRG)"
+            if r is not None:
+                return self._remember(Resolved(Actor(text=tok.text, name=r.actor.name or tok.text,
+                                                     country=r.actor.country, sector=r.actor.sector), r.kind))
         phrase = self._phrase(tok)
         text = " ".join(t.text for t in phrase)
         # named person (unless the "person" is a known organisation: the tagger calls al Shabaab a PERSON)
@@ -280,6 +290,11 @@ class ArticleActors:
                 sector = actor.sector or sector
                 # a titled official without a country serves the article's country; an untitled person is
                 # a civilian of it
+                placed = None if actor.country or country or sector != "GOV" else self._fronted_capital(tok)
+                if placed:  # "In Beijing, foreign ministry spokesman Zhang Wenhao condemned ...": a Chinese official
+                    old, actor = actor, Actor(text=actor.text, name=actor.name, country=placed, sector=actor.sector)
+                    for key in [k for k, v in self.persons.items() if v is old]:  # "Zhang Wenhao", "Zhang"
+                        self.persons[key] = actor
                 a = Actor(text=text, name=actor.name, country=actor.country or country or self.home_country,
                           sector=sector or "CVL")
                 return self._remember(Resolved(a, "person"))
@@ -349,6 +364,8 @@ class ArticleActors:
                             break
                 if country:
                     break
+        if not country and sector == "GOV":
+            country = self._fronted_capital(tok)  # "In Beijing, a foreign ministry spokesman said ..."
         needs = False
         if not country and (sector in ("REB", "CVL") or sector_terms().get((tok.lemma_.lower(),), ("", ""))[1] == "place"):
             needs = True  # unknown perpetrators and victims, and places attacked: the country where it happened
@@ -441,6 +458,23 @@ class ArticleActors:
             if head.head.i == head.i:
                 return None
             head = head.head
+        return None
+
+    def _fronted_capital(self, tok) -> str | None:
+        """The country whose capital a fronted "In Beijing, ..." names, for the subject of that clause: an
+        official with no country of his own speaks for the government where he speaks."""
+        if tok.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        verb = tok.head
+        while verb.dep_ == "conj" and verb.head.i != verb.i:
+            verb = verb.head
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ == "in" and c.i < tok.i:
+                for o in c.children:
+                    if o.dep_ == "pobj" and o.pos_ == "PROPN":
+                        found = countries.country_by_capital(_entity_text(o))
+                        if found:
+                            return found
         return None
 
     def _home_place_country(self, phrase) -> str | None:

@@ -180,6 +180,7 @@ def _is_passive(verb) -> bool:
 # "prompted Beijing to press ...": verbs whose object does what the complement says (not "telephoned the
 # ambassador to offer condolences", where the caller offers them)
 OBJECT_CONTROL = word_set("object_control")
+COMMAND_VERBS = word_set("command_verbs")
 
 
 def _subject(verb):
@@ -190,7 +191,9 @@ def _subject(verb):
         if s is not None:
             return s
         if t.dep_ == "xcomp" and _child(t.head, "dobj") is not None and t.head.lemma_.lower() in OBJECT_CONTROL:
-            if _is_passive(t):  # "ordered 200 police officers to be deployed": the one who ordered it
+            if _is_passive(t) or t.head.lemma_.lower() in COMMAND_VERBS:
+                # "ordered 200 police officers to be deployed", "ordered police to produce the planner": the
+                # one who ordered it acts (the order is the act the article reports)
                 t = t.head
                 continue
             return _child(t.head, "dobj")  # "prompting Beijing to press ...": the object acts
@@ -246,6 +249,11 @@ def _match(rule: Rule, verb) -> bool:
         elif kind == "tocomp":  # "hoped the Pakistani side to find out ...": X wants Y to act
             if not any(c.dep_ in ("ccomp", "xcomp") and _child(c, "nsubj") is not None
                        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in verb.children):
+                return False
+        elif kind == "acomp":  # "pleaded not guilty": "not-guilty" asks for the negated adjective
+            if not any(c.dep_ == "acomp" and any(
+                    c.lemma_.lower() == v.split("-")[-1] and (not v.startswith("not-") or _child(c, "neg") is not None)
+                    for v in values) for c in verb.children):
                 return False
         elif kind == "mod":
             if not any(m.lemma_.lower() in values or m.lower_ in values for m in verb.subtree if m.i < verb.i):
@@ -330,7 +338,10 @@ def _modal_context(verb):
         if dep == "ccomp" and head.lemma_.lower() in SPEECH:
             governor = head
             break
-        if dep in ("advcl", "acl") and not (head_aux & FUTURE_AUX):
+        if dep in ("advcl", "acl") and not (head_aux & FUTURE_AUX) and not (dep == "advcl" and to_inf and head.dep_ in (
+                "xcomp", "ccomp", "advcl") and head.tag_ == "VB"):
+            # a purpose clause of a finite act is its own assertion; one hanging on an infinitive ("should
+            # reinforce troops to crack down ... so as to ensure ...") shares that infinitive's modality
             break
         t = head
         depth += 1
@@ -338,6 +349,7 @@ def _modal_context(verb):
 
 
 PROTEST_VERBS = word_set("protest_verbs")
+PROTEST_AIMS = word_set("protest_aims")
 CASUALTY_VERBS = word_set("casualty_verbs")
 # Roots whose events, in the conventions, always have a target: without one the event is not emitted
 # (precision first), except violence against unnamed victims, who are civilians where it happened.
@@ -366,6 +378,10 @@ def _habitual(verb, code: str = "") -> bool:
     t = verb
     # "Police suspect insurgents ...", "Pakistan says ...": statements in the present are current, not habits
     statement = code[:2] in ("01", "02", "10", "11", "12", "13")
+    if statement and verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        obj, subj = _child(verb, "dobj"), _child(verb, "nsubj")
+        if verb.dep_ == "relcl" or obj is not None and subj is not None and obj.i < subj.i < verb.i:
+            return True  # "which the Kremlin denies", "..., a charge Islamabad denies": a standing position (2.4)
     for depth in range(3):
         if _habitual_clause(t, tense=depth == 0 and not statement):
             return True
@@ -486,6 +502,9 @@ def _noun_path(tok, verb) -> bool:
     return False
 
 
+JUDGMENT_NOUNS = word_set("judgment_nouns")
+
+
 def _resolve_targets(toks, actors: ArticleActors) -> list[Resolved]:
     """Targets from object tokens; an event noun stands for its perpetrator ("condemned the attack")."""
     res = []
@@ -499,7 +518,7 @@ def _resolve_targets(toks, actors: ArticleActors) -> list[Resolved]:
                 res.append(r) if r is not None else None
             else:
                 carried = [o for acl in c.children if acl.dep_ == "acl" and acl.lemma_.lower() in (
-                    "carry", "transport", "ferry") for o in _children(acl, "dobj")]
+                    "carry", "transport", "ferry") for d in _children(acl, "dobj") for o in _conjuncts(d)]
                 found = [r for o in carried for r in actors.resolve_many(o)] or actors.resolve_many(c)
                 for acl in c.children if not found else ():
                     lem = acl.lemma_.lower()
@@ -517,6 +536,9 @@ def _resolve_targets(toks, actors: ArticleActors) -> list[Resolved]:
                     first = res[before].actor
                     found = [Resolved(type(f.actor)(text=f.actor.text, name=f.actor.name, country=first.country,
                                                     sector=f.actor.sector), f.kind) for f in found]
+                if not found and c.lemma_.lower() in JUDGMENT_NOUNS:
+                    # "welcomed the verdict": the court that gave it
+                    found = [r for r in reversed(actors.history) if r.actor.sector == "JUD"][:1]
                 if not found:  # "praised China's support": the owner of what was praised
                     for poss in _children(c, "poss"):
                         if poss.pos_ == "PRON":
@@ -582,13 +604,35 @@ def _event_noun_actor(noun, actors: ArticleActors) -> Resolved | None:
     for c in noun.children:
         if c.dep_ in ("poss", "compound", "amod") and c.pos_ in ("PROPN", "NOUN", "ADJ"):
             r = actors.resolve(c)
-            if r is not None and r.actor.sector:
-                return r
+            if r is not None and r.actor.sector and r.actor.sector not in UNARMED:
+                return r  # "the Israeli strike", but "the bus bombing" names its victims, not its perpetrator
     last = actors.last_perpetrator.get(root) or (actors.last_perpetrator.get("18") or actors.last_perpetrator.get(
         "19") or actors.last_perpetrator.get("20") if root != "17" else None)
     if last is not None:
         return last
     return _unknown("COP" if root == "17" else "REB")
+
+
+def _outcome_victims(verb, actors: ArticleActors) -> list[Resolved]:
+    """Victims of another nationality named in the attack's own outcome clause ("struck a vehicle carrying
+    Chinese engineers ..., wounding three Chinese nationals and killing their Pakistani driver"); a bare
+    count ("killing 13 people") names no one new."""
+    out = []
+    for c in verb.children:
+        if c.dep_ in ("advcl", "conj") and c.tag_ == "VBG" and c.lemma_.lower() in CASUALTY_VERBS:
+            for d in _children(c, "dobj") + [x for cc in _children(c, "conj") for x in _children(cc, "dobj")]:
+                r = actors.resolve(d)
+                if r is None:  # "their Pakistani driver": a person the lexicon has no word for
+                    from ..records import Actor
+                    from .countries import country_by_demonym
+                    nat = next((country_by_demonym(m.text) for m in d.children if m.dep_ == "amod"
+                                and country_by_demonym(m.text)), None)
+                    r = Resolved(Actor(text=d.text, name=None, country=nat, sector="CVL"), "group") if nat else None
+                if r is not None and r.actor.country and not r.needs_place_country and r.actor.sector == "CVL":
+                    out.append(r)
+        if c.dep_ == "advcl" and c.tag_ == "VBG":
+            out.extend(v for v in _outcome_victims(c, actors) if c.lemma_.lower() in CASUALTY_VERBS)
+    return out
 
 
 MASS_KILLING = 30
@@ -651,6 +695,19 @@ def _note_dyads(cands: list[Candidate], actors: ArticleActors):
             actors.last_source[c.code[:2]] = c.source
         if c.extra.get("dyad") and not c.negated and (c.code[:2] in DYAD_ROOTS or c.code[:3] in DYAD_ROOTS):
             actors.last_dyad = (c.source, c.target)
+        if c.code[:2] == "04" and not c.negated and c.source and c.target and c.source.actor.country and \
+                c.target.actor.country and c.source.actor.country != c.target.actor.country:
+            actors.interlocutor[c.source.actor.country] = c.target
+            actors.interlocutor[c.target.actor.country] = c.source
+
+
+def _pledged_to(source: Resolved, target: Resolved | None, actors: ArticleActors) -> Resolved | None:
+    """"Pakistan will resort to all means to apprehend the perpetrators", said in talks with China: a pledge
+    to act against one's own armed groups is made to the foreign party one is talking to (conventions 2.2;
+    the target of the pledged act is not the target of the pledge)."""
+    if target is not None and not (target.actor.sector == "REB" and target.actor.country == source.actor.country):
+        return target
+    return actors.interlocutor.get(source.actor.country, target)
 
 
 def code_sentence(sent, actors: ArticleActors, *, skip_before: int = 0) -> list[Candidate]:
@@ -748,6 +805,9 @@ def _implied_targets(code: str, rule: Rule, verb, sources: list[Resolved], tkind
 def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate]:
     if verb.dep_ in ("amod", "compound") or verb.tag_ == "VBG" and verb.dep_ in ("pobj", "nsubj"):
         return []  # participles used as adjectives or nouns ("the killing")
+    if verb.tag_ in ("VBN", "VBD") and (verb.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") or any(
+            c.dep_ == "det" for c in verb.children)):
+        return []  # "The injured were shifted to hospitals", "flew the most seriously injured": people, not acts
     if verb.dep_ == "relcl" and rule.code.split("|")[0][:2] in ("18", "19", "20") and verb.head.dep_ in (
             "pobj", "nsubj") and (verb.head.head.dep_ == "agent" or verb.head.dep_ == "nsubj") and \
             lexicon_lemma(verb.head.head.head if verb.head.dep_ == "pobj" else verb.head.head, verb_rules()):
@@ -768,6 +828,10 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         return []
     passive = _is_passive(verb)
     subj_tok = _subject(verb)
+    if subj_tok is not None and rule.code.split("|")[0][:2] in VIOLENT_NOUN_ROOTS and any(
+            p.dep_ == "prep" and any(t.like_num and len(t.text) == 4 and t.text[:2] in ("19", "20") for t in p.subtree)
+            for p in subj_tok.children):
+        return []  # "Fighting along the border in September 2022 killed about 100 people": history (2.4)
     if (subj_tok is not None and not passive and verb.lemma_.lower() in RESULT_VERBS
             and subj_tok.lemma_.lower() in noun_rules()):
         return []  # "a drone strike killed ...": coded once, from the noun (conventions 2.3b)
@@ -785,10 +849,13 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             # "injured by stones thrown by protesters": the thrower acts; a bare instrument invents no one
             inner = [g for ag in agents for acl in ag.children if acl.dep_ == "acl" for g in _prep_objects(acl, {"by"})]
             sources = _resolve_all(inner, actors)
-            if not sources:
-                return []
+            if not sources and (rule.code.split("|")[0][:2] not in VIOLENT_NOUN_ROOTS[1:] or any(
+                    _definite(ag) for ag in agents)):
+                return []  # "killed by the blast" restates a toll (2.4)
+            # "detonated by remote control", "killed by a roadside bomb": an instrument; the bombers are unknown
         if subj_tok is not None and "dobj" in rule.targets:
-            targets = _resolve_all(_conjuncts(subj_tok), actors)
+            # "a bus carrying Chinese personnel was attacked": the people it carried
+            targets = _resolve_targets([subj_tok], actors)
         else:
             targets = _targets_for(rule, verb, actors, passive)
     else:
@@ -797,7 +864,20 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
                 return []  # "No Chinese nationals were harmed": stative negation, no event
             sources = _resolve_all(_conjuncts(subj_tok), actors)
         targets = _targets_for(rule, verb, actors, passive)
+    if verb.dep_ == "conj" and not passive and any(
+            d.lower_ in ("them", "him", "her") for d in _children(verb, "dobj")) and _children(verb.head, "dobj"):
+        # "convicted Ahmed and Gul of murder and sentenced them to ...": the first verb's objects
+        targets = _targets_for(rule, verb.head, actors, False) or targets
+    pron = [d for d in _children(verb, "dobj", "dative") if d.lower_ in ("him", "her")]
+    if pron and sources and targets and all(t.actor.name and t.actor.name == sources[0].actor.name for t in targets):
+        # "Awan telephoned Ambassador Zhou and assured him": "him" is the other person, not the speaker
+        other = next((r for r in reversed(actors.history) if r.kind == "person" and r.actor.name
+                      and r.actor.name != sources[0].actor.name), None)
+        targets = [other] if other is not None else targets
     code = rule.code
+    if code == "141" and any(c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in PROTEST_AIMS and any(
+            a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in verb.children):
+        code = "1412"  # "staged a protest to demand better security": a protest for a policy change (2.6)
     if "negform" in rule.flags and (negated or tkind == "refuse"):
         # "would not tolerate" is a warning, coded positively (conventions 2.3 negation-form)
         negated, tkind, mode = False, "threat", INTENT
@@ -861,6 +941,8 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
                 c = "145"  # protesters who hurt police riot; they do not wage war (CAMEO 145)
             if tkind:
                 c = transform(tkind, c)
+                if c[:2] == "03":
+                    t = _pledged_to(s, t, actors)
             elif not negated and c[:2] in VIOLENT_NOUN_ROOTS:
                 actors.last_perpetrator[c[:2]] = s
             m = mode if tkind else ASSERTED
@@ -920,6 +1002,10 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
     elif noun.dep_ == "pobj" and head.lower_ in ("in", "during") and noun.lemma_.lower() in (
             "call", "conversation", "talk", "meeting") and head.head.pos_ in ("VERB", "AUX", "NOUN"):
         kind = "during"  # "In a telephone call with X, Y said" / "made the remarks during a conversation with"
+    if kind == "result" and _definite(noun) and not _named_actor(noun, actors):
+        # "The July 14 attack ... killed 13", "The attack killed nine Chinese": a definite event noun with no
+        # actor of its own restates the toll of an event already reported (conventions 2.4): a reference
+        kind = None
     if kind is None:
         code = rule.code.split("|")[0]
         if code[:2] in ("18", "19", "20"):
@@ -935,6 +1021,10 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             p.dep_ == "prep" and any(t.like_num and len(t.text) == 4 and t.text[:2] in ("19", "20") for t in p.subtree)
             for p in noun.children)):
         return []  # "Fighting along the border in September 2022 killed about 100 people": history
+    if kind == "light" and verb.dep_ in ("advcl", "xcomp") and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and _child(verb, "nsubj") is None \
+            and verb.head.pos_ == "VERB" and (lexicon_lemma(verb.head, verb_rules()) or "") not in OBJECT_CONTROL:
+        return []  # "arrived in Islamabad to join the probe": a purpose, not yet an act
     skip, mode, negated, tkind, governor = _modal_context(verb)
     if skip:
         return []
@@ -956,6 +1046,10 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
                 targets.extend(_resolve_targets(objs, actors))
             if targets:
                 break
+        if not targets and "perp" in rule.flags:  # "opened an investigation": into the last attack's perpetrators
+            last = actors.last_perpetrator.get("18") or actors.last_perpetrator.get("19") or \
+                actors.last_perpetrator.get("20")
+            targets = [last] if last is not None else []
     elif kind == "during":
         subj = _subject(verb)
         if subj is not None:
@@ -963,18 +1057,11 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
         for o in _prep_objects(noun, {"with"}):
             targets.extend(_resolve_all(_conjuncts(o), actors))
     else:  # result: "An Israeli drone strike ... killed a commander"
-        mods = [c for c in noun.children if c.dep_ in ("amod", "compound", "nmod", "poss") or
-                c.dep_ == "prep" and c.lower_ == "by"]
-        by = _prep_objects(noun, {"by"})
-        cands = _resolve_all(by, actors) if by else []
-        if not cands and mods:
-            r = actors.resolve(noun)
-            if r is not None and r.actor.country:
-                cands = [Resolved(type(r.actor)(text=r.actor.text, name=r.actor.name, country=r.actor.country,
-                                                sector=r.actor.sector if r.actor.sector not in (None, "CVL") else "MIL"),
-                                  "group")]
-        sources = cands or [_unknown("REB")]
-        targets = _resolve_targets([_child(verb, "dobj")], actors) if _child(verb, "dobj") is not None else []
+        sources = _named_actor(noun, actors) or [_unknown("REB")]
+        objs = _children(verb, "dobj") or _prep_objects(verb, {"through", "into"})  # "ripped through a bus"
+        targets = _resolve_targets(objs, actors)
+        targets += [v for v in _outcome_victims(verb, actors) if v.actor.country not in {
+            t.actor.country for t in targets}]
     if not sources:
         return []
     if "recip" in rule.flags and not targets and kind == "light":
@@ -1003,12 +1090,36 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             t = _as_militants(c, rule, t, sent)
             if tkind:
                 c = transform(tkind, c)
+                if c[:2] == "03":
+                    t = _pledged_to(s, t, actors)
             elif not negated and c[:2] in VIOLENT_NOUN_ROOTS:
                 actors.last_perpetrator[c[:2]] = s
             out.append(Candidate(noun, c, s, t, mode if tkind else ASSERTED, negated,
                                  f"noun:{rule.name}:{kind}" + (f"+{tkind}" if tkind else ""), 0.7,
                                  governor=governor))
     return out
+
+
+DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+def _definite(noun) -> bool:
+    """"the attack", "Wednesday's bombing", "the July 14 attack": a noun phrase that points back."""
+    return any(c.dep_ == "det" and c.lower_ in DEFINITE or c.dep_ == "poss" for c in noun.children)
+
+
+def _named_actor(noun, actors: ArticleActors) -> list[Resolved]:
+    """The perpetrator an event noun names: "a strike by Israeli drones", "an Israeli drone strike"."""
+    by = _prep_objects(noun, {"by"})
+    if by:
+        return _resolve_all(by, actors)
+    if not any(c.dep_ in ("amod", "compound", "nmod", "poss") for c in noun.children):
+        return []
+    r = actors.resolve(noun)
+    if r is None or not r.actor.country:
+        return []
+    return [Resolved(type(r.actor)(text=r.actor.text, name=r.actor.name, country=r.actor.country,
+                                   sector=r.actor.sector if r.actor.sector not in (None, "CVL") else "MIL"), "group")]
 
 
 def _merge(cands: list[Candidate]) -> list[Candidate]:
@@ -1031,6 +1142,20 @@ def _merge(cands: list[Candidate]) -> list[Candidate]:
     # "agreed to release detainees": the agreement is the intent to release, not a second event
     governors = {c.governor.i for c in cands if c.governor is not None and c.mode == INTENT}
     cands = [c for c in cands if not (c.code == "030" and c.trigger.i in governors)]
+    # "assured Zhao that Islamabad would tighten security": the assurance is the pledge it reports, one event
+    pledges = [c for c in cands if c.mode == INTENT and c.code[:2] == "03" and c.source is not None]
+    absorbed = set()
+    for c in cands:
+        if c.code != "030" or c.mode != ASSERTED or c.source is None:
+            continue
+        for p in pledges:
+            if c.trigger in p.trigger.ancestors and p.source.actor.country in (None, c.source.actor.country):
+                if p.source.actor.country is None:  # "assured him that those behind it would be punished"
+                    p.source, p.target = c.source, c.target or p.target
+                p.governor = c.trigger  # dated to the assurance
+                absorbed.add(id(c))
+                break
+    cands = [c for c in cands if id(c) not in absorbed]
     _mark_dyads(cands)
     # "attacked a police station and exchanged fire with security forces" is one fight: the most specific
     # code of the same root between the same parties wins

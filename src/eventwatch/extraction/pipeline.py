@@ -267,7 +267,10 @@ def _to_event(article, st, sent, index, cand: Candidate, date_exprs) -> Event | 
     date, precision, drop = _date_for(article, sent, cand, date_exprs)
     if drop:
         return None
-    place = _place_for(st, sent, cand, root)
+    place = None
+    if cand.source is not None and cand.source.actor.sector == "JUD" and cand.mode != REFERENCE:
+        place = _seat(st, cand)  # before the places of the case's own phrase ("over the bombing ... near Dasu")
+    place = place or _place_for(st, sent, cand, root)
     if place is not None and root in ("18", "19", "20") and cand.mode != REFERENCE:
         if st.event_place is None or PRECISION_RANK.get(place.precision, 9) < PRECISION_RANK.get(
                 st.event_place.precision, 9):
@@ -291,6 +294,27 @@ def _to_event(article, st, sent, index, cand: Candidate, date_exprs) -> Event | 
             if res.actor.country is None:  # later references to the same actor ("both sides") see it too
                 res.actor.country = actor.country
     return ev
+
+
+def _seat(st: _ArticleState, cand: Candidate) -> Place | None:
+    """"An anti-terrorism court in Abbottabad sentenced ...": a court acts where it sits (conventions 6)."""
+    from .coding import _subject
+
+    verb = cand.trigger if cand.trigger.pos_ in ("VERB", "AUX") else cand.trigger.head
+    subj = _subject(verb)
+    if subj is None:
+        return None
+    for prep in subj.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "at"):
+            for o in prep.children:
+                if o.dep_ == "pobj" and o.pos_ == "PROPN":
+                    start = o.i
+                    while start > 0 and o.doc[start - 1].dep_ == "compound" and o.doc[start - 1].pos_ == "PROPN":
+                        start -= 1
+                    place = st.geocode(o.doc[start:o.i + 1].text)
+                    if place is not None and place.precision in ("city", "district"):
+                        return place
+    return None
 
 
 def _copy(a: Actor | None) -> Actor | None:
@@ -323,7 +347,9 @@ def _date_owner(sent, expr):
         t = t.head  # climb out of the expression itself
     h = t.head
     for _ in range(8):
-        if h.pos_ in ("VERB", "AUX") or h.pos_ == "NOUN" and lexicon_lemma(h, noun_rules()):
+        if h.pos_ == "VERB" and h.dep_ == "acl" and h.tag_ == "VBG" and h.head.pos_ in ("NOUN", "PROPN"):
+            pass  # "a bus carrying engineers ... on Tuesday": the date is the clause's, not the participle's
+        elif h.pos_ in ("VERB", "AUX") or h.pos_ == "NOUN" and lexicon_lemma(h, noun_rules()):
             return h
         if h.head.i == h.i:
             return h
@@ -392,7 +418,7 @@ def _place_spans(sent):
     spans = [e for e in sent.ents if e.label_ in PLACE_LABELS]
     # the tagger calls some towns NORP, ORG or PRODUCT ("the Chaman border crossing", "outskirts of
     # Karachi", "the port city of Gwadar"): only persons and numbers are never places
-    covered = {i for e in sent.ents if e.label_ in NOT_PLACES for i in range(e.start, e.end)}
+    covered = {i for e in sent.ents if e.label_ in NOT_PLACES and not _misread_date(e) for i in range(e.start, e.end)}
     for t in sent:
         if t.i in covered or t.pos_ != "PROPN" or t.dep_ == "compound" and t.head.pos_ == "PROPN":
             continue
@@ -408,6 +434,13 @@ def _place_spans(sent):
 
 
 PLACE_NOUNS = word_set("place_nouns")
+CALENDAR_WORDS = {w.lower() for w in calendar.day_name[:] + calendar.month_name[1:] + calendar.month_abbr[1:]}
+
+
+def _misread_date(ent) -> bool:
+    """A proper name the tagger took for a date ("a raid near Turbat"): no digit, no calendar word."""
+    return ent.label_ == "DATE" and all(t.pos_ == "PROPN" and t.lower_.rstrip(".") not in CALENDAR_WORDS
+                                        and not any(ch.isdigit() for ch in t.text) for t in ent)
 
 
 def _governs(tok, trig) -> bool:
@@ -434,6 +467,8 @@ def _place_for(st: _ArticleState, sent, cand: Candidate, root: str) -> Place | N
             continue
         within = lo <= ent.start_char and ent.end_char <= hi
         prep = ent.root.head if ent.root.dep_ == "pobj" else None
+        if not within and prep is not None and trig.dep_ == "conj" and prep.head.i == trig.head.i and prep.i < prep.head.i:
+            within = True  # "In Beijing, the spokesman condemned ... and demanded ...": both acts are placed
         if prep is not None and prep.lower_ == "of" and prep.head.lemma_.lower() in PLACE_NOUNS:
             prep = prep.head.head if prep.head.dep_ == "pobj" else prep  # "near the border town of Dhobley"
         placed = prep is not None and prep.lower_ in PLACE_PREPS or ent.root.dep_ == "compound" and \
@@ -442,6 +477,8 @@ def _place_for(st: _ArticleState, sent, cand: Candidate, root: str) -> Place | N
             continue
         if physical and not placed and not within:
             continue
+        if cand.mode == REFERENCE and not within:
+            continue  # "In Beijing, ... condemned the bombing": where the speaker is, not where the bomb went off
         if not within and not _governs(ent.root, trig):
             continue  # "... a highway used to haul copper from mines in the Andes": another clause's place
         if ent.root.dep_ in ("nsubj", "nsubjpass", "poss") or ent.root.dep_ == "compound" and ent.root.head.dep_ in (
