@@ -165,3 +165,25 @@ def test_demo_ingests_watches_and_prints_url_and_key(tmp_path):
         assert store.check_key(first["key"]) is None  # the previous demo key is revoked
         assert store.check_key(again["key"])["role"] == "analyst"
         assert len(store.assets()) == 5
+
+
+def test_api_docs_page_loads_swagger_ui_from_this_server_only(tmp_path):
+    """FastAPI's default /docs page pulls Swagger UI from a CDN; ours serves it from the build."""
+    from eventwatch.web import STATIC_DIR
+
+    if not is_built():
+        pytest.skip("dashboard not built (make web)")
+    with TestClient(create_app(str(tmp_path / "d.duckdb"))) as client:
+        r = client.get("/docs")
+        assert r.status_code == 200 and "SwaggerUIBundle" in r.text
+        urls = re.findall(r'(?:src|href)="([^"]+)"', r.text) + re.findall(r"url: '([^']+)'", r.text)
+        assert urls and all(u.startswith("/") and not u.startswith("//") for u in urls), urls
+        assert "cdn" not in r.text.lower()
+        for u in urls:
+            assert client.get(u).status_code == 200, u
+        assert client.get("/redoc").status_code == 404  # ReDoc would load from a CDN too: not served
+    # without the build, /docs says how to build it, in the error envelope
+    with TestClient(create_app(str(tmp_path / "e.duckdb"), static_dir=tmp_path / "none")) as client:
+        r = client.get("/docs")
+        assert r.status_code == 404 and r.json()["code"] == "EW121"
+    assert (STATIC_DIR / "docs-assets" / "LICENSE").is_file()  # the licence travels with the copy

@@ -14,6 +14,11 @@ mkdirSync(out, { recursive: true });
 copyFileSync(join(here, "src", "index.html"), join(out, "index.html"));
 // Country outlines (Natural Earth 1:50m, TopoJSON): fetched by the map from the same origin.
 copyFileSync(join(here, "node_modules", "world-atlas", "countries-50m.json"), join(out, "countries-50m.json"));
+// Swagger UI for the API's /docs page, served from here too (FastAPI's default page loads it from a CDN).
+mkdirSync(join(out, "docs-assets"));
+for (const f of ["swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "LICENSE", "NOTICE"]) {
+  copyFileSync(join(here, "node_modules", "swagger-ui-dist", f), join(out, "docs-assets", f));
+}
 
 const options = {
   entryPoints: { app: join(here, "src", "main.js"), style: join(here, "src", "style.css") },

@@ -239,6 +239,8 @@ def _actor_fit(a, b, *, loose: frozenset[str] = frozenset(), names: bool = False
     if a.sector and b.sector:
         if a.sector == b.sector:
             return 1.0
+        if not (a.text and b.text):
+            return 0.5  # an implied actor (no words name it) has a guessed sector
         return 0.5 if a.sector in loose and b.sector in loose else None
     return 0.5
 
@@ -367,6 +369,20 @@ class State:
             inc.source = e.source
         if _actor_rank(e.target) > _actor_rank(inc.target):
             inc.target = e.target
+
+    def refine_place(self, e: Event) -> bool:
+        """A back-reference in a report of this incident that names a more precise, compatible place
+        ("the bus was travelling to the Dasu project" after "a bomb ... in northwest Pakistan") places it."""
+        inc = self.incident
+        if e.location is None or _place_rank(e.location) <= _place_rank(inc.location):
+            return False
+        if _place_fit(e.location, inc.location) is None:
+            return False
+        if inc.location is not None and inc.location.precision == "province" and e.location.admin1 and \
+                (e.location.admin1 or "").lower() != (inc.location.admin1 or inc.location.name or "").lower():
+            return False  # a town outside the province the reports named
+        inc.location = e.location
+        return True
 
     def take_casualties(self, e: Event) -> None:
         """Keep the highest figure reported (later reports usually update a toll upward) and its article."""
@@ -563,7 +579,11 @@ class Clusterer:
                 continue
             st, score = found
             if role == "reference" and st.id in article_incidents:
-                continue  # the article reports the incident itself: its back-references add nothing
+                # the article reports the incident itself: its back-references add no link, only a place
+                if st.refine_place(e):
+                    self._index(st)
+                    self.changed.add(st.id)
+                continue
             # one plain back-reference per article is enough to show it followed the incident
             key = ("article", stage, st.id) if stage == "reference" else (e.sentence_index, stage, st.id)
             if key in seen:

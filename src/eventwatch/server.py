@@ -56,7 +56,7 @@ ORDERS = ("date", "-date", "article", "confidence")
 STATUS = {"EW100": 401, "EW101": 401, "EW102": 403, "EW103": 400, "EW104": 404, "EW105": 422, "EW106": 404,
           "EW107": 405, "EW112": 413, "EW115": 413, "EW113": 500, "EW030": 503, "EW108": 503, "EW031": 500, "EW032": 500,
           "EW033": 500, "EW034": 500, "EW012": 500, "EW020": 500, "EW021": 500, "EW050": 500,
-          "EW080": 404, "EW135": 409, "EW137": 404, "EW139": 404, "EW140": 409, "EW138": 500, "EW144": 500}
+          "EW080": 404, "EW121": 404, "EW135": 409, "EW137": 404, "EW139": 404, "EW140": 409, "EW138": 500, "EW144": 500}
 
 
 def status_of(code: str) -> int:
@@ -958,7 +958,8 @@ def create_app(db: str | Store, *, open_reads: bool = False, host: str = "127.0.
     # body that announces its length; FastAPI's own limit (a little higher, so that BodyLimit answers
     # first) cuts off one sent in chunks, with a plain 413
     limit = {"max_body_size": (settings.api_max_body_mb + 1) * 2**20} if _HAS_BODY_LIMIT else {}
-    app = FastAPI(title="eventwatch", version=__version__, lifespan=lifespan, **limit,
+    # docs_url=None: FastAPI's own /docs page loads Swagger UI from a CDN; ours serves it from the dashboard build
+    app = FastAPI(title="eventwatch", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None, **limit,
                   description="CAMEO-coded events from news, with their evidence. Lists answer "
                               "`{items, total, limit, offset}`; errors answer `{ok: false, error, code, status, hint}`. "
                               "Send an API key as `Authorization: Bearer <token>`.")
@@ -968,6 +969,20 @@ def create_app(db: str | Store, *, open_reads: bool = False, host: str = "127.0.
     app.include_router(build_router())
 
     from .web import mount_dashboard
+
+    static = Path(static_dir) if static_dir is not None else Path(WEB_STATIC)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        """Interactive API documentation, from the Swagger UI files of the dashboard build (nothing from a CDN)."""
+        if not (static / "docs-assets" / "swagger-ui-bundle.js").is_file():
+            raise error("EW121")
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title="eventwatch API",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/docs-assets/favicon-32x32.png")
 
     # the dashboard, when built, with its Content-Security-Policy; else a pointer to the API
     if not mount_dashboard(app, static_dir if static_dir is not None else WEB_STATIC, settings):

@@ -202,10 +202,12 @@ def extract_doc(article: Article, doc, skip_before: int = 0) -> list[Event]:
     events: list[Event] = []
     index = -1
     pending_places: list[tuple[Event, Candidate]] = []
+    sentences = {}
     for sent in doc.sents:
         if not sent.text.strip():
             continue
         index += 1
+        sentences[index] = sent
         if sent.end_char <= skip_before:
             continue
         # speakers first, so that "it" and "he" inside the sentence find them
@@ -223,6 +225,7 @@ def extract_doc(article: Article, doc, skip_before: int = 0) -> list[Event]:
             events.append(ev)
             if ev.location is None and ev.root in ("18", "19", "20") and ev.mode != REFERENCE:
                 pending_places.append((ev, cand))
+    _place_from_back_references(st, events, sentences)
     # events whose sentence names no place take the article's violent-event place (conventions 6)
     if st.event_place is not None:
         for ev, cand in pending_places:
@@ -232,6 +235,41 @@ def extract_doc(article: Article, doc, skip_before: int = 0) -> list[Event]:
     for n, ev in enumerate(events):
         ev.event_id = f"{article.id}:{ev.sentence_index}:{n}"
     return events
+
+
+def _place_from_back_references(st: _ArticleState, events: list[Event], sentences: dict) -> None:
+    """An attack the lead places only by country or province ("a bomb ... in northern Pakistan") takes
+    the most specific place that a later sentence about it names ("the blast ... on its way to the Dasu
+    dam in Upper Kohistan"): conventions 6, the most specific place named for the event anywhere in the
+    article. Only when the article reports one attack (one country, no town of its own) and the place
+    is in that country and province, so two attacks' places never mix."""
+    violent = [e for e in events if e.root in ("18", "19", "20") and e.mode != REFERENCE and not e.negated]
+    if not violent or any(e.location is not None and e.location.precision not in ("country", "province")
+                          for e in violent):
+        return
+    countries = {e.location.country for e in violent if e.location is not None}  # unplaced: take it after
+    if len(countries) != 1 or None in countries:
+        return
+    country = countries.pop()
+    coarse = min((e.location for e in violent if e.location), key=lambda p: PRECISION_RANK.get(p.precision, 9))
+    province = (coarse.admin1 or coarse.name or "").lower() if coarse.precision == "province" else None
+    best = None
+    for e in events:
+        if e.mode != REFERENCE or e.root not in ("18", "19", "20") or e.sentence_index not in sentences:
+            continue
+        for span in st.place_spans(sentences[e.sentence_index]):
+            p = st.geocode(span.text)
+            if p is None or p.country != country or p.precision not in ("city", "district"):
+                continue
+            if province and (p.admin1 or "").lower() != province:
+                continue
+            if best is None or PRECISION_RANK[p.precision] < PRECISION_RANK[best.precision]:
+                best = p
+    if best is None:
+        return
+    for e in violent:
+        e.location = best
+    st.event_place = best
 
 
 def _context_dates(events: list[Event]):
