@@ -261,3 +261,25 @@ def test_export_incidents_as_geojson_points(store, tmp_path):
     with pytest.raises(EventwatchError) as exc:
         store.export_incidents(str(tmp_path / "i.tsv"), "gdelt")
     assert exc.value.code == "EW042"
+
+
+def test_a_failing_incident_update_is_reported_and_the_batch_goes_on(tmp_path, monkeypatch):
+    """Events are stored before clustering: a clustering bug must not stop the ingest or lose them."""
+    import eventwatch
+    from eventwatch import clustering
+
+    def broken(*a, **kw):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(clustering, "update_store", broken)
+    art = tmp_path / "a.txt"
+    art.write_text("ISLAMABAD, May 2 (Reuters) - Pakistani police arrested two men in Lahore on Thursday.\n",
+                   encoding="utf-8")
+    db = str(tmp_path / "x.duckdb")
+    report = eventwatch.ingest([str(art)], db=db, n_process=1)
+    assert report.added == 1 and report.events >= 1 and report.incidents_changed == []
+    assert [d.code for d in report.drops] == ["EW082"] and "--rebuild" in report.drops[0].hint
+    assert len(eventwatch.events(db=db)) == report.events
+    monkeypatch.undo()
+    assert eventwatch.rebuild_incidents(db=db) >= 1  # the hint works: the events join incidents
+    assert eventwatch.incidents(db=db)

@@ -385,7 +385,15 @@ def _update_incidents(store, article_ids: list[str], replaced: list[str], report
     report._copied.clear()
     if not (article_ids or copied):
         return []
-    changed = update_store(store, list(article_ids) + copied, replaced=list(replaced) + copied)
+    ids = list(article_ids) + copied
+    try:
+        changed = update_store(store, ids, replaced=list(replaced) + copied)
+    except Exception as exc:  # noqa: BLE001 - the chunk's articles are stored; the batch goes on
+        # incidents are written in one transaction, so the stored ones are as they were
+        e = error("EW082", n=len(ids), detail=f"{type(exc).__name__}: {exc}")
+        where = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+        _drop(report, store, Drop(where, e.code, e.message, e.hint))
+        return []
     report.incidents_changed = sorted(set(report.incidents_changed) | set(changed))
     if watch is not None and changed:
         _raise_alerts(store, list(changed), watch, report)

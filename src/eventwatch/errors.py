@@ -59,6 +59,7 @@ ERRORS: dict[str, tuple[str, str]] = {
     "EW071": ("near-duplicate copy of {of!r} could not be recorded (nothing of it was written): {detail}", "check its dates (YYYY-MM-DD); report it as a bug with the file"),
     "EW080": ("no incident with id {value!r}", "list incident ids with `eventwatch incidents` (after an ingest; `eventwatch incidents --rebuild` if the database predates incidents)"),
     "EW081": ("unknown export table {value!r}", "use --what events or --what incidents"),
+    "EW082": ("incidents could not be updated for {n} stored articles (their events are stored): {detail}", "run `eventwatch incidents --rebuild` once the cause is fixed; report it as a bug with the articles"),
     # REST API, keys and `eventwatch serve` (EW100-119)
     "EW100": ("this request needs an API key", "send 'Authorization: Bearer <token>' (or 'X-API-Key: <token>'); an admin creates one with `eventwatch keys create --role reader --name NAME`"),
     "EW101": ("the API key is unknown, malformed or revoked", "check the token (it is shown once, at `eventwatch keys create`); ask an admin for a new key"),
