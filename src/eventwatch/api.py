@@ -284,7 +284,9 @@ def _chunk_setup(store, s: Settings):
         from .dedup import check_threshold, index_stored_articles
 
         threshold = check_threshold(s.near_duplicate_threshold)
-        index_stored_articles(store)  # only articles stored without near-duplicate bands; usually none
+        if not getattr(store, "bands_checked", False):  # once per open store (the server's lives long)
+            index_stored_articles(store)  # only articles stored without near-duplicate bands; usually none
+            store.bands_checked = True
     return threshold, _watch_rules(store)
 
 
