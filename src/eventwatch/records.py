@@ -186,11 +186,7 @@ class Event:
     def from_dict(cls, d: dict[str, Any]) -> "Event":
         d = dict(d)
         d["span"] = tuple(d.get("span") or (0, 0))
-        d["source"] = Actor.from_dict(d.get("source"))
-        d["target"] = Actor.from_dict(d.get("target"))
-        d["location"] = Place.from_dict(d.get("location"))
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in known})
+        return _with_actors_and_place(cls, d)
 
 
 @dataclass
@@ -254,12 +250,7 @@ class Incident:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Incident":
-        d = dict(d)
-        d["source"] = Actor.from_dict(d.get("source"))
-        d["target"] = Actor.from_dict(d.get("target"))
-        d["location"] = Place.from_dict(d.get("location"))
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in known})
+        return _with_actors_and_place(cls, dict(d))
 
 
 @dataclass
@@ -297,3 +288,12 @@ class Case:
     def to_dict(self) -> dict[str, Any]:
         return {"incident": self.incident.to_dict(), "status": self.status,
                 "entries": [e.to_dict() for e in self.entries], "sources": self.sources}
+
+
+def _with_actors_and_place(cls, d: dict[str, Any]):
+    """An Event or Incident from its to_dict layout: nested actors and place, unknown keys ignored."""
+    d["source"] = Actor.from_dict(d.get("source"))
+    d["target"] = Actor.from_dict(d.get("target"))
+    d["location"] = Place.from_dict(d.get("location"))
+    known = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in d.items() if k in known})
