@@ -349,10 +349,16 @@ def test_dyad_view(page, served):
         assert page.locator("table.totals tbody tr").count() == 3  # each direction and both
         # a period clicked in the chart lists exactly the events the report counted in it
         box = page.locator("canvas#dyad-chart").bounding_box()
-        for pct in range(3, 100, 2):
-            page.mouse.click(box["x"] + box["width"] * pct / 100, box["y"] + box["height"] * 0.35)
+        # the chart may still be animating its bars in: sweep again (lower too) until a bar takes the click
+        for attempt in range(4):
+            page.wait_for_timeout(250 * attempt)
+            for pct in range(3, 100, 2):
+                page.mouse.click(box["x"] + box["width"] * pct / 100, box["y"] + box["height"] * (0.35, 0.6)[attempt % 2])
+                if "period=" in page.evaluate("location.hash"):
+                    break
             if "period=" in page.evaluate("location.hash"):
                 break
+        assert "period=" in page.evaluate("location.hash"), "no bar of the dyad chart took a click"
         label = page.evaluate("location.hash").split("period=")[1].split("&")[0]
         report = httpx.get(f"{served.url}/api/v1/dyads/CHN/PAK", headers={"Authorization": f"Bearer {served.token}"}).json()
         counted = next(p for p in report["periods"] if p["period"] == label)["both"]["event_ids"]["events"]
