@@ -196,3 +196,32 @@ def test_international_organisations_are_told_apart_by_name():
     base = event(a1, 0, "020", un, rebels, "2025-01-16")
     assert len(cluster([base, event(a2, 0, "020", au, rebels, "2025-01-16")])) == 2
     assert len(cluster([base, event(a3, 0, "020", un, rebels, "2025-01-16")])) == 1
+
+
+def test_a_retelling_whose_victims_are_only_the_scenes_guess_joins_the_named_attack():
+    from eventwatch.records import Actor
+
+    chinese = Actor("a bus carrying Chinese engineers", None, "CHN", "CVL")
+    the_bus = Actor("the bus", None, "PAK", "CVL")  # no nationality in the words: the scene's country
+    a1 = article("r1", [BLAST], "2021-07-14")
+    a2 = article("r2", ["A suicide bomber rammed a car into the bus near Dasu, the minister said."], "2021-08-12")
+    got = attacks(cluster([event(a1, 0, "183", MILITANTS, chinese, "2021-07-14", place=DASU),
+                           event(a2, 0, "1831", MILITANTS, the_bus, "2021-07-14", place=DASU)]))
+    assert len(got) == 1 and got[0][0].num_articles == 2 and got[0][0].target.country == "CHN"
+    # named victims of two nationalities stay two attacks, whichever came first
+    pakistani = Actor("Pakistani workers", None, "PAK", "CVL")
+    got = attacks(cluster([event(a1, 0, "183", MILITANTS, chinese, "2021-07-14", place=DASU),
+                           event(a2, 0, "1831", MILITANTS, pakistani, "2021-07-14", place=DASU)]))
+    assert len(got) == 2
+    # and the guess does not pull a named report into an incident known only by its guess
+    got = attacks(cluster([event(a1, 0, "183", MILITANTS, the_bus, "2021-07-14", place=DASU),
+                           event(a2, 0, "1831", MILITANTS, chinese, "2021-07-14", place=DASU)]))
+    assert len(got) == 2
+
+
+def test_a_back_reference_in_the_reporting_article_places_its_attack():
+    a1 = article("r1", [BLAST, "The bus was travelling to the dam site near Dasu when the blast hit it."], "2021-07-14")
+    lead = event(a1, 0, "183", MILITANTS, WORKERS, "2021-07-14", place=PAKISTAN)
+    ref = event(a1, 1, "183", None, None, None, place=DASU, mode="reference")
+    (inc, _), = attacks(cluster([lead, ref]))
+    assert inc.location.name == "Dasu"

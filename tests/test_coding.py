@@ -320,3 +320,21 @@ def test_an_ordered_act_is_coded_to_the_one_who_ordered_it():
     arrests = [e for e in evs if e.code == "173"]
     assert {e.source.sector for e in arrests} == {"JUD", "GOV"}  # never an arrest by the police, not yet made
     assert all(e.target.sector == "REB" for e in arrests)
+
+
+def test_an_attack_retold_in_a_later_report_takes_the_day_its_back_references_give():
+    every = extract_text(
+        "ISLAMABAD, Aug 12 (Reuters) - Pakistani police have arrested two men over the July 14 attack on a bus "
+        "near Dasu. A suicide bomber rammed an explosives-laden car into the bus as it crossed a bridge, the "
+        "minister said.", published="2021-08-12")
+    retold = [e for e in every if e.root == "18" and e.mode != "reference"]
+    assert retold and all(e.date == "2021-07-14" for e in retold)  # not the report's own day
+
+
+def test_an_attack_placed_only_by_its_country_takes_the_town_a_later_sentence_names():
+    evs = events("A bomb ripped through a bus carrying Chinese engineers in northern Pakistan on Wednesday, "
+                 "killing 10 people. The bus was travelling to the construction site of the Dasu dam in the "
+                 "Upper Kohistan district when the blast sent it into a ravine, police said.",
+                 published="2021-07-14", dateline="ISLAMABAD, July 14 (Reuters) - ")
+    attack = [e for e in evs if e.root == "18"]
+    assert attack and all(e.location and e.location.name == "Dasu" for e in attack)

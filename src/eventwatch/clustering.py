@@ -245,6 +245,15 @@ def _actor_fit(a, b, *, loose: frozenset[str] = frozenset(), names: bool = False
     return 0.5
 
 
+def _guessed_country(a) -> bool:
+    """An actor whose words name no nationality or country ("the bus", "a checkpoint"): its country
+    is the article's scene, a guess that another report of the same attack may contradict."""
+    from .extraction.countries import country_any
+
+    words = (a.text or "").replace("'s", " ").split() if a is not None else []
+    return a is not None and bool(a.country) and not any(country_any(w.strip(",.;:()\"")) for w in words)
+
+
 def _verbal(root: str) -> bool:
     """Statements (CAMEO roots 01-13): each is its own act on its own day."""
     return root[:2] < "14"
@@ -341,10 +350,15 @@ class State:
             tgt = _actor_fit(e.target, inc.source)
             if src is not None and tgt is not None:
                 src, tgt = min(src, 0.5), min(tgt, 0.5)
-        if src is None or tgt is None:
-            return None
         place = _place_fit(e.location, inc.location)
         if place is None:
+            return None
+        if tgt is None and src == 1.0 and place == "near" and same_day and inc.root in case_roots() \
+                and _guessed_country(e.target) and not _guessed_country(inc.target):
+            # a later retelling ("rammed a car into the bus") of an attack whose victims a report named
+            # ("a bus carrying Chinese engineers"): the bus's nationality was only the scene's guess
+            tgt = 0.0
+        if src is None or tgt is None:
             return None
         if place == "region" and not same_day:
             return None

@@ -282,12 +282,20 @@ def _context_dates(events: list[Event]):
         if group and ev.date and ev.date_precision == "day" and ev.mode != REFERENCE:
             key = (group, ev.source.country if ev.source else None)
             dated.setdefault(key, ev.date)
+    # an attack retold in a later report ("A suicide bomber rammed a car into the bus, he said") under
+    # back-references that date it ("the July 14 attack"): when those give one earlier day and nothing
+    # else in the article dates an attack, that day is the attack's, not the report's
+    referred = {ev.date for ev in events if ev.mode == REFERENCE and ev.date and ev.date_precision == "day"
+                and CONTEXT_DATE_GROUPS.get(ev.root) == "violence" and ev.published and ev.date < ev.published}
+    retold = referred.pop() if len(referred) == 1 and not any(k[0] == "violence" for k in dated) else None
     for ev in events:
         if ev.date_precision == DEFAULT_DAY:
             group = CONTEXT_DATE_GROUPS.get(ev.root)
             key = (group, ev.source.country if ev.source else None)
             if group and key in dated and dated[key] <= (ev.date or dated[key]):
                 ev.date = dated[key]
+            elif group == "violence" and retold and not ev.negated:
+                ev.date = retold
             ev.date_precision = "day"
 
 
