@@ -338,3 +338,23 @@ def test_an_attack_placed_only_by_its_country_takes_the_town_a_later_sentence_na
                  published="2021-07-14", dateline="ISLAMABAD, July 14 (Reuters) - ")
     attack = [e for e in evs if e.root == "18"]
     assert attack and all(e.location and e.location.name == "Dasu" for e in attack)
+
+
+def test_a_place_naming_another_event_does_not_place_this_one():
+    evs = events("The Counter-Terrorism Department said it had killed two militants linked to the Gwadar attack "
+                 "in an exchange of fire in Kech district.")
+    fight = [e for e in evs if e.root in ("18", "19")]
+    assert fight and all(e.location and e.location.name != "Gwadar" for e in fight)
+    assert any(e.location.admin2 == "Kech District" for e in fight)
+
+
+def test_an_unplaced_retold_attack_takes_the_place_of_the_back_reference_to_its_day():
+    every = extract_text(
+        "QUETTA, Jan 8 (Dawn) - A court yesterday charged four men over the December 29 attack on a convoy of "
+        "Chinese engineers near Gwadar. Police have said that militants detonated a bomb as the convoy passed "
+        "through a village on December 29, wounding three Chinese nationals. Separately, police said they had "
+        "killed two militants linked to the Gwadar attack in a raid in Kech district.", published="2025-01-08")
+    bomb = [e for e in every if e.code.startswith("183") and e.mode != "reference"]
+    raid = [e for e in every if e.root in ("18", "19") and e.mode != "reference" and "raid" in e.sentence]
+    assert bomb and all(e.location and e.location.name == "Gwadar" for e in bomb)
+    assert raid and all(e.location and e.location.name != "Gwadar" for e in raid)

@@ -7,6 +7,7 @@ worker processes that each load the model once (``extract_many``).
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import os
 import re
 from functools import lru_cache
@@ -226,10 +227,23 @@ def extract_doc(article: Article, doc, skip_before: int = 0) -> list[Event]:
             if ev.location is None and ev.root in ("18", "19", "20") and ev.mode != REFERENCE:
                 pending_places.append((ev, cand))
     _place_from_back_references(st, events, sentences)
-    # events whose sentence names no place take the article's violent-event place (conventions 6)
-    if st.event_place is not None:
-        for ev, cand in pending_places:
-            ev.location = st.event_place
+    # events whose sentence names no place take the place of a back-reference to the same day's attack
+    # ("the December 29 attack ... near Gwadar"), else the article's violent-event place (conventions 6)
+    refs = [e for e in events if e.mode == REFERENCE and e.location is not None and e.date
+            and e.root in ("18", "19", "20")]
+    ref_days = {r.date for r in refs}
+    for ev, cand in pending_places:
+        # an attack dated only by the dateline is the day the back-references give, when they give one
+        # (days before the report, not "yesterday's attack": then the dateline's day may well be right)
+        day = ev.date
+        if ev.date_precision == DEFAULT_DAY and len(ref_days) == 1 and ev.published:
+            only = next(iter(ref_days))
+            if dt.date.fromisoformat(only) < dt.date.fromisoformat(ev.published) - dt.timedelta(days=2):
+                day = only
+        same_day = [r.location for r in refs if r.date == day]
+        place = min(same_day, key=lambda p: PRECISION_RANK.get(p.precision, 9)) if same_day else st.event_place
+        if place is not None:
+            ev.location = place
             _fill_place_country(ev, cand)
     _context_dates(events)
     for n, ev in enumerate(events):
@@ -502,6 +516,8 @@ def _governs(tok, trig) -> bool:
 
 
 def _place_for(st: _ArticleState, sent, cand: Candidate, root: str) -> Place | None:
+    from .coding import lexicon_lemma, noun_rules
+
     trig = cand.trigger
     if trig.pos_ in ("NOUN", "PROPN") and cand.mode != REFERENCE and trig.head.pos_ in ("VERB", "AUX"):
         trig = trig.head  # "carried out a joint operation ... near the town of Dhobley"
@@ -530,6 +546,9 @@ def _place_for(st: _ArticleState, sent, cand: Candidate, root: str) -> Place | N
         if ent.root.dep_ in ("nsubj", "nsubjpass", "poss") or ent.root.dep_ == "compound" and ent.root.head.dep_ in (
                 "nsubj",) and ent.root.head.i != cand.trigger.i:
             continue  # "Islamabad said", "Pakistan's army": actors, not places
+        if cand.mode != REFERENCE and ent.root.dep_ == "compound" and ent.root.head.i != cand.trigger.i \
+                and ent.root.head.pos_ == "NOUN" and lexicon_lemma(ent.root.head, noun_rules()):
+            continue  # "killed militants linked to the Gwadar attack in Kech": the other event's place
         place = st.geocode(ent.text)
         if place is None:
             continue
