@@ -701,6 +701,18 @@ def _note_dyads(cands: list[Candidate], actors: ArticleActors):
             actors.interlocutor[c.target.actor.country] = c.source
 
 
+
+def _transformed(code: str, s, t, tkind: str | None, negated: bool, actors):
+    """The code (and target) after a modality transform: a pledge ("will punish") is made to the party
+    it is pledged to; an asserted act of violence makes its source the article's latest perpetrator."""
+    if tkind:
+        code = transform(tkind, code)
+        if code[:2] == "03":
+            t = _pledged_to(s, t, actors)
+    elif not negated and code[:2] in VIOLENT_NOUN_ROOTS:
+        actors.last_perpetrator[code[:2]] = s
+    return code, t
+
 def _pledged_to(source: Resolved, target: Resolved | None, actors: ArticleActors) -> Resolved | None:
     """"Pakistan will resort to all means to apprehend the perpetrators", said in talks with China: a pledge
     to act against one's own armed groups is made to the foreign party one is talking to (conventions 2.2;
@@ -939,12 +951,7 @@ def _verb_event(verb, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             t = _as_militants(c, rule, t, sent)
             if c in ("180", "190") and s.actor.sector in UNARMED and t is not None and t.actor.sector in ARMED:
                 c = "145"  # protesters who hurt police riot; they do not wage war (CAMEO 145)
-            if tkind:
-                c = transform(tkind, c)
-                if c[:2] == "03":
-                    t = _pledged_to(s, t, actors)
-            elif not negated and c[:2] in VIOLENT_NOUN_ROOTS:
-                actors.last_perpetrator[c[:2]] = s
+            c, t = _transformed(c, s, t, tkind, negated, actors)
             m = mode if tkind else ASSERTED
             out.append(Candidate(verb, c, s, t, m, negated, f"verb:{rule.name}" + (f"+{tkind}" if tkind else ""),
                                  0.75 if not passive else 0.65, governor=governor))
@@ -1088,12 +1095,7 @@ def _noun_event(noun, rule: Rule, sent, actors: ArticleActors) -> list[Candidate
             if "|" in c:
                 c = c.split("|")[0]
             t = _as_militants(c, rule, t, sent)
-            if tkind:
-                c = transform(tkind, c)
-                if c[:2] == "03":
-                    t = _pledged_to(s, t, actors)
-            elif not negated and c[:2] in VIOLENT_NOUN_ROOTS:
-                actors.last_perpetrator[c[:2]] = s
+            c, t = _transformed(c, s, t, tkind, negated, actors)
             out.append(Candidate(noun, c, s, t, mode if tkind else ASSERTED, negated,
                                  f"noun:{rule.name}:{kind}" + (f"+{tkind}" if tkind else ""), 0.7,
                                  governor=governor))

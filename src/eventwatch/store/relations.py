@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .events import _date_param
+from .events import _where
 
 DYAD_COLUMNS = ["event_id", "article_id", "source_country", "target_country", "code", "root", "quad_class",
                 "goldstein", "mode", "negated", "effective_date"]
@@ -26,14 +26,8 @@ class RelationTables:
         >>> store.dyad_rows("CHN", "PAK")[0]["code"]
         '041'
         """
-        conds = ["((source_country = ? AND target_country = ?) OR (source_country = ? AND target_country = ?))"]
-        params: list = [a, b, b, a]
-        if since:
-            conds.append("effective_date >= CAST(? AS DATE)")
-            params.append(_date_param("since", since))
-        if until:
-            conds.append("effective_date <= CAST(? AS DATE)")
-            params.append(_date_param("until", until))
-        sql = (f"SELECT {', '.join(DYAD_COLUMNS)} FROM events WHERE {' AND '.join(conds)} "
-               "ORDER BY effective_date NULLS LAST, article_id, sentence_index, event_id")
+        # negated events too: the report lists them as left out
+        where, params = _where(dyad=(a, b), since=since, until=until, include_negated=True)
+        sql = (f"SELECT {', '.join(f'e.{c}' for c in DYAD_COLUMNS)} FROM events e{where} "
+               "ORDER BY e.effective_date NULLS LAST, e.article_id, e.sentence_index, e.event_id")
         return [dict(zip(DYAD_COLUMNS, r)) for r in self.con.execute(sql, params).fetchall()]
