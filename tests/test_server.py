@@ -19,14 +19,13 @@ from fastapi.routing import APIRoute  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 from eventwatch.errors import EventwatchError  # noqa: E402
-from eventwatch.records import Place  # noqa: E402
 from eventwatch.server import MAX_LIMIT, build_router, create_app  # noqa: E402
 from eventwatch.serving import serve_file  # noqa: E402
 from eventwatch.settings import Settings  # noqa: E402
 from eventwatch.store import Store  # noqa: E402
 from eventwatch.text import prepare  # noqa: E402
-from test_store import (AFG_COP, DEL, IND_GOV, IND_MIL, ISB, KAB, PAK_CVL, PAK_GOV, PAK_MIL,  # noqa: E402
-                        make_article, make_event)
+from test_store import (AFG_COP, IND_GOV, ISB, KAB, PAK_GOV, PAK_MIL, fill, make_article,  # noqa: E402
+                        make_event)
 
 ROOT = Path(__file__).resolve().parents[1]
 ENVELOPE = {"ok", "error", "code", "status", "hint"}
@@ -47,18 +46,6 @@ class Client(TestClient):
         return r
 
 
-def fill(store: Store) -> None:
-    isb = make_article("isb1", ISB, "2024-03-05", title="Pakistan summons Indian envoy")
-    dl = make_article("del1", DEL, "2024-03-06")
-    kab = make_article("kab1", KAB, "2024-03-07")
-    store.add(isb, [make_event(isb, 0, "114", PAK_GOV, IND_GOV, "2024-03-05"),
-                    make_event(isb, 1, "194", IND_MIL, PAK_CVL, "2024-03-04",
-                               location=Place("Kotli", "PAK", "Azad Kashmir", None, 33.52, 73.90, "city", 1174167)),
-                    make_event(isb, 2, "192", IND_MIL, PAK_MIL, "2024-03-04", negated=True)])
-    store.add(dl, [make_event(dl, 0, "112", IND_GOV, ("Pakistan", None, "PAK", "GOV"), "2024-03-06"),
-                   make_event(dl, 0, "190", ("militants", None, "IND", "REB"), ("an army post", None, "IND", "MIL"),
-                              None, mode="reference")])
-    store.add(kab, [make_event(kab, 0, "193", AFG_COP, PAK_MIL, None)])
 
 
 @pytest.fixture

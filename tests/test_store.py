@@ -60,8 +60,8 @@ def store():
         yield s
 
 
-@pytest.fixture
-def filled(store):
+def fill(store: Store) -> Store:
+    """Three articles: Pakistan summons India's envoy, Indian shelling (one negated), an Afghan border clash."""
     isb = make_article("isb1", ISB, "2024-03-05", title="Pakistan summons Indian envoy")
     dl = make_article("del1", DEL, "2024-03-06")
     kab = make_article("kab1", KAB, "2024-03-07")
@@ -74,6 +74,11 @@ def filled(store):
                               None, mode="reference")])
     store.add(kab, [make_event(kab, 0, "193", AFG_COP, PAK_MIL, None)])  # no event date: published counts
     return store
+
+
+@pytest.fixture
+def filled(store):
+    return fill(store)
 
 
 def test_round_trip_equals_to_dict(store):
